@@ -1,0 +1,37 @@
+# EP Events: `make run` serves the demo, `make test` runs the whole suite. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app ep_events
+export FLASK_APP := ep_events
+
+.PHONY: run test bench setup assets migrate demo clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo-data
+	$(FLASK) serve-dev
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+setup: $(VENV)/.installed node_modules/.installed static/dist/main.css
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/main.css: node_modules/.installed static/src/main.scss static/src/app.mjs scripts/build-assets.mjs
+	npm run --silent build
+
+clean:
+	rm -rf $(VENV) node_modules static/dist instance test-artefacts

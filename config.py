@@ -1,0 +1,100 @@
+"""Configuration classes, read from environment variables (12-factor)."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ep_events.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SERVICE_NAME = "EP Events"
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "EP Events <no-reply@example.org>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+    OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+
+    DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", str(INSTANCE_DIR / "dev-mail"))
+    DEV_MAILBOX = False
+
+    CONFIRM_TOKEN_HOURS = int(os.environ.get("CONFIRM_TOKEN_HOURS", "48"))
+    RESET_TOKEN_HOURS = int(os.environ.get("RESET_TOKEN_HOURS", "2"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "5 per 15 minutes")
+    SIGNIN_LIMIT_PER_IP = os.environ.get("SIGNIN_LIMIT_PER_IP", "30 per 15 minutes")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+    WTF_CSRF_TIME_LIMIT = None
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a configuration that is unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    DEV_MAILBOX = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    DEV_MAILBOX = True
+    MAIL_SUPPRESS_SEND = False  # tests deliver to a real loopback SMTP server
+    WTF_CSRF_ENABLED = False  # the browser tests turn it back on for the live server
+    MAIL_PORT = 0
+    BASE_URL = "http://localhost"
+    DEMO_PASSWORD = "demo-password-2026"
+
+
+class ProductionConfig(Config):
+    DEBUG = False
+
+    @classmethod
+    def check(cls) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production.")
+        if cls.DEBUG or _bool("FLASK_DEBUG", False):
+            raise RuntimeError("Debug mode must be off in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,135 @@
+"""EP Events: booking for Early Permanence practice events."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, CONFIGS
+from ep_events.core import time as uktime
+from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+
+# Script sources: our own files and the per-request nonce. No inline script without the nonce.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("EP_EVENTS_CONFIG", "development")
+    config = CONFIGS[config_name]
+    config.check()
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
+                instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(BASE_DIR / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.filters.update(uk_datetime=uktime.uk_datetime, uk_date=uktime.uk_date, uk_time=uktime.uk_time)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        content_security_policy_nonce_in=["script-src"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+    )
+
+    _import_models()
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_context(app)
+
+    from ep_events.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so metadata and Alembic see the whole schema."""
+    from ep_events.accounts import models as _accounts  # noqa: F401
+    from ep_events.core import audit as _audit  # noqa: F401
+    from ep_events.notifications import models as _notifications  # noqa: F401
+    from ep_events.organisations import models as _organisations  # noqa: F401
+    from ep_events.programmes import models as _programmes  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ep_events.accounts.views import bp as accounts_bp
+    from ep_events.admin.views import bp as admin_bp
+    from ep_events.pages.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int, title: str, message: str):
+        db.session.rollback()
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    app.register_error_handler(400, lambda e: page(400, "Sorry, there is a problem with your request",
+                                                   "Check the address or form and try again."))
+    app.register_error_handler(403, lambda e: page(403, "You do not have permission to see this page",
+                                                   "If you think you should, ask the organiser of the programme."))
+    app.register_error_handler(404, lambda e: page(404, "Page not found",
+                                                   "If you typed the web address, check it is correct."))
+    app.register_error_handler(405, lambda e: page(405, "Sorry, that action is not available",
+                                                   "Go back and use the buttons on the page."))
+    app.register_error_handler(429, lambda e: page(429, "Too many attempts",
+                                                   "You have tried this too many times. Wait 15 minutes, then try "
+                                                   "again. If you have forgotten your password, reset it."))
+    app.register_error_handler(500, lambda e: page(500, "Sorry, there is a problem with the service",
+                                                   "Try again later. Nothing you entered has been saved."))
+    app.register_error_handler(CSRFError, lambda e: page(400, "This form has expired",
+                                                         "For your security, forms expire. Go back, reload the page "
+                                                         "and try again. Nothing has been saved."))
+
+
+def _register_context(app: Flask) -> None:
+    from ep_events.accounts import policy
+
+    @app.context_processor
+    def inject():
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "policy": policy,
+            "dev_mailbox": app.config["DEV_MAILBOX"],
+        }
+
+    @app.before_request
+    def remember_path():
+        g.request_path = request.path

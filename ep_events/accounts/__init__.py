@@ -1,0 +1,1 @@
+"""People, their roles per programme and organisation, and signing in."""

@@ -1,0 +1,92 @@
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from ep_events.core.forms import Form, OrganisationSelectField
+
+
+def _other_required(form, field):
+    if field.data == OrganisationSelectField.OTHER and not (form.organisation_other.data or "").strip():
+        form.organisation_other.errors = list(form.organisation_other.errors) + ["Enter the name of your organisation"]
+        raise ValidationError("Enter the name of your organisation, or choose it from the list")
+
+
+class ProfileFields:
+    name = StringField("Full name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter your full name"), Length(max=200)])
+    job_title = StringField("Job title", widget=GovTextInput(),
+                            validators=[InputRequired("Enter your job title"), Length(max=200)])
+    organisation = OrganisationSelectField(
+        "Organisation", validators=[InputRequired("Choose your organisation"), _other_required])
+    organisation_other = StringField(
+        "If your organisation is not listed, its name", widget=GovTextInput(),
+        validators=[Optional(), Length(max=200, message="Organisation name must be 200 characters or fewer")])
+
+
+class SignUpForm(ProfileFields, Form):
+    email = EmailField("Work email address", widget=GovTextInput(),
+                       description="We will send a link to this address to confirm it",
+                       validators=[InputRequired("Enter your work email address"),
+                                   Email("Enter an email address in the correct format, like name@example.org",
+                                         check_deliverability=False),
+                                   Length(max=320)])
+    password = PasswordField("Create a password", widget=GovPasswordInput(),
+                             description="Must be 10 characters or more",
+                             validators=[InputRequired("Enter a password"),
+                                         Length(min=10, message="Password must be 10 characters or more")])
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class SignInForm(Form):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ConfirmForm(Form):
+    submit = SubmitField("Confirm my email address", widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired("Enter your email address"),
+                                   Email("Enter an email address in the correct format, like name@example.org",
+                                         check_deliverability=False)])
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField("New password", widget=GovPasswordInput(), description="Must be 10 characters or more",
+                             validators=[InputRequired("Enter a new password"),
+                                         Length(min=10, message="Password must be 10 characters or more")])
+    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
+                            validators=[InputRequired("Confirm your new password"),
+                                        EqualTo("password", "Passwords must match")])
+    submit = SubmitField("Set new password", widget=GovSubmitInput())
+
+
+class ProfileForm(ProfileFields, Form):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField("Current password", widget=GovPasswordInput(),
+                                     validators=[InputRequired("Enter your current password")])
+    new_password = PasswordField("New password", widget=GovPasswordInput(), description="Must be 10 characters or more",
+                                 validators=[InputRequired("Enter a new password"),
+                                             Length(min=10, message="Password must be 10 characters or more")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField("Enter your password to confirm", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password to confirm")])
+    understood = BooleanField("I understand my account and bookings will be deleted", widget=GovCheckboxInput(),
+                              validators=[InputRequired("Confirm you understand your account will be deleted")])
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())
+
+
+__all__ = ["SignUpForm", "SignInForm", "ConfirmForm", "ForgotPasswordForm", "ResetPasswordForm", "ProfileForm",
+           "ChangePasswordForm", "DeleteAccountForm", "SelectField", "GovSelect"]

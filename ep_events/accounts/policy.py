@@ -1,0 +1,54 @@
+"""Authorisation in one place: who may do what, per programme and per organisation."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from ep_events.accounts.models import Role
+
+
+def is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_admin)
+
+
+def can_manage_programme(user, programme) -> bool:
+    """Organisers of this programme (and site admins) manage its settings and events."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_admin or user.has_role(Role.ORGANISER, programme=programme)
+
+
+def can_facilitate_programme(user, programme) -> bool:
+    """Facilitators and organisers of this programme run its sessions and see booking notes."""
+    if not (user and user.is_authenticated):
+        return False
+    return can_manage_programme(user, programme) or user.has_role(Role.FACILITATOR, programme=programme)
+
+
+def can_administer_organisation(user, organisation) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_admin or user.has_role(Role.AGENCY_ADMIN, organisation=organisation)
+
+
+def admin_required(view):
+    """Anonymous visitors are sent to sign in; signed-in non-admins get 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from ep_events.extensions import login_manager
+
+            return login_manager.unauthorized()
+        if not is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def require(allowed: bool) -> None:
+    """Call in a view after loading the object: 403 unless the check passed."""
+    if not allowed:
+        abort(403)

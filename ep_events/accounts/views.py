@@ -1,0 +1,208 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ep_events.accounts import services
+from ep_events.accounts.forms import (ChangePasswordForm, ConfirmForm, DeleteAccountForm, ForgotPasswordForm,
+                                      ProfileForm, ResetPasswordForm, SignInForm, SignUpForm)
+from ep_events.accounts.models import TokenPurpose, User
+from ep_events.core.errors import DomainError
+from ep_events.core.forms import OrganisationSelectField
+from ep_events.extensions import db, limiter, login_manager
+from ep_events.organisations.models import Organisation
+from ep_events.organisations.services import list_organisations
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def chosen_organisation(form) -> tuple[Organisation | None, str]:
+    """The organisation picked in an OrganisationSelectField, or None and the free text."""
+    value = form.organisation.data
+    if value and value != OrganisationSelectField.OTHER:
+        return db.session.get(Organisation, int(value)), ""
+    return None, form.organisation_other.data or ""
+
+
+def fill_organisation_choices(form) -> None:
+    form.organisation.set_organisations(list_organisations())
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def _address_key() -> str:
+    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed_attempt(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    form = SignUpForm()
+    fill_organisation_choices(form)
+    if form.validate_on_submit():
+        organisation, other = chosen_organisation(form)
+        try:
+            services.sign_up(form.name.data, form.email.data, form.job_title.data, organisation, other,
+                             form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            return redirect(url_for("accounts.check_email", email=services.normalise_email(form.email.data)))
+    return render_template("accounts/sign_up.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/sign-up/check-your-email")
+def check_email():
+    return render_template("accounts/check_email.html", email=request.args.get("email", ""))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    form = ConfirmForm()
+    try:
+        services.find_token(token, TokenPurpose.CONFIRM_EMAIL)
+    except DomainError as error:
+        return render_template("accounts/link_invalid.html", message=str(error),
+                               resend=True), 400
+    if form.validate_on_submit():
+        try:
+            services.confirm_email(token)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("accounts/link_invalid.html", message=str(error), resend=True), 400
+        db.session.commit()
+        flash("Your email address is confirmed. You can now sign in.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed_attempt)
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], key_func=_address_key, methods=["POST"],
+               deduct_when=_failed_attempt)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            login_user(user)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("pages.home"))
+    return render_template("accounts/sign_in.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.find_token(token, TokenPurpose.RESET_PASSWORD)
+    except DomainError as error:
+        return render_template("accounts/link_invalid.html", message=str(error), resend=False), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    fill_organisation_choices(form)
+    if request.method == "GET":
+        form.organisation.data = (str(current_user.organisation_id) if current_user.organisation_id
+                                  else (OrganisationSelectField.OTHER if current_user.organisation_other else ""))
+    if form.validate_on_submit():
+        organisation, other = chosen_organisation(form)
+        services.update_profile(current_user, form.name.data, form.job_title.data, organisation, other)
+        db.session.commit()
+        flash("Your details have been saved.", "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session, with the new session version
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.delete_account(user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account has been deleted.", "success")
+            return redirect(url_for("pages.home"))
+    return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
+

@@ -1,0 +1,1 @@
+"""Site administration: organisations, programmes, users, grants, audit log, outbox."""

@@ -1,0 +1,215 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ep_events.accounts import services as accounts
+from ep_events.accounts.models import Grant, Role, User
+from ep_events.accounts.policy import admin_required
+from ep_events.accounts.views import chosen_organisation, fill_organisation_choices
+from ep_events.admin.forms import ButtonForm, GrantForm, OrganisationForm, ProgrammeForm, UserForm
+from ep_events.core.audit import audit_actions, list_audit_entries
+from ep_events.core.errors import DomainError
+from ep_events.core.forms import OrganisationSelectField
+from ep_events.extensions import db
+from ep_events.notifications import outbox
+from ep_events.notifications.models import OutboxMessage, OutboxStatus
+from ep_events.organisations import services as organisations
+from ep_events.organisations.models import Organisation, OrganisationKind
+from ep_events.programmes import services as programmes
+from ep_events.programmes.models import Programme, ProgrammeKind
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@admin_required
+def _only_admins():
+    """Every page here is for site admins: anonymous visitors sign in, others get 403."""
+
+
+def _get_or_404(model, object_id):
+    return db.get_or_404(model, object_id)
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html")
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+@bp.route("/organisations")
+def organisation_list():
+    return render_template("admin/organisations.html", organisations=organisations.list_organisations())
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+def organisation_edit(organisation_id: int | None = None):
+    organisation = _get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(data={"name": organisation.name, "kind": organisation.kind.value,
+                                  "region": organisation.region} if organisation and request.method == "GET" else None)
+    if form.validate_on_submit():
+        kind = OrganisationKind(form.kind.data)
+        try:
+            if organisation is None:
+                organisations.create_organisation(current_user, form.name.data, kind, form.region.data)
+            else:
+                organisations.update_organisation(current_user, organisation, form.name.data, kind, form.region.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Organisation ‘{form.name.data.strip()}’ saved.", "success")
+            return redirect(url_for("admin.organisation_list"))
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation), _status(form)
+
+
+# --- Programmes --------------------------------------------------------------------------------
+
+@bp.route("/programmes")
+def programme_list():
+    return render_template("admin/programmes.html", programmes=programmes.list_programmes())
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+def programme_edit(programme_id: int | None = None):
+    programme = _get_or_404(Programme, programme_id) if programme_id else None
+    data = None
+    if programme and request.method == "GET":
+        data = {"name": programme.name, "slug": programme.slug, "kind": programme.kind.value,
+                "contact_email": programme.contact_email, "description": programme.description}
+    form = ProgrammeForm(data=data)
+    if form.validate_on_submit():
+        args = (form.name.data, form.slug.data, ProgrammeKind(form.kind.data), form.contact_email.data,
+                form.description.data or "")
+        try:
+            if programme is None:
+                programmes.create_programme(current_user, *args)
+            else:
+                programmes.update_programme(current_user, programme, *args)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Programme ‘{form.name.data.strip()}’ saved.", "success")
+            return redirect(url_for("admin.programme_list"))
+    return render_template("admin/programme_form.html", form=form, programme=programme), _status(form)
+
+
+# --- Users and grants --------------------------------------------------------------------------
+
+@bp.route("/users")
+def user_list():
+    search = request.args.get("q", "")
+    return render_template("admin/users.html", users=accounts.list_users(search), search=search)
+
+
+def _grant_form() -> GrantForm:
+    form = GrantForm()
+    form.programme.choices = [("", "Not needed")] + [(str(p.id), p.name) for p in programmes.list_programmes()]
+    form.organisation.choices = [("", "Not needed")] + [
+        (str(o.id), o.name) for o in organisations.list_organisations()]
+    return form
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    fill_organisation_choices(form)
+    if request.method == "GET":
+        form.organisation.data = (str(user.organisation_id) if user.organisation_id
+                                  else (OrganisationSelectField.OTHER if user.organisation_other else ""))
+        form.confirmed.data = user.is_confirmed
+    if form.validate_on_submit():
+        organisation, other = chosen_organisation(form)
+        accounts.admin_update_user(current_user, user, form.name.data, form.job_title.data, organisation, other,
+                                   form.confirmed.data)
+        db.session.commit()
+        flash(f"{user.name}'s details saved.", "success")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user, grant_form=_grant_form(),
+                           remove_form=ButtonForm()), _status(form)
+
+
+@bp.route("/users/<int:user_id>/grants", methods=["POST"])
+def grant_add(user_id: int):
+    user = _get_or_404(User, user_id)
+    grant_form = _grant_form()
+    if grant_form.validate_on_submit():
+        programme = db.session.get(Programme, int(grant_form.programme.data)) if grant_form.programme.data else None
+        organisation = (db.session.get(Organisation, int(grant_form.organisation.data))
+                        if grant_form.organisation.data else None)
+        try:
+            accounts.grant_role(current_user, user, Role(grant_form.role.data), programme, organisation)
+        except DomainError as error:
+            db.session.rollback()
+            grant_form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Role added for {user.name}.", "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    form = UserForm(obj=user)
+    fill_organisation_choices(form)
+    form.organisation.data = str(user.organisation_id) if user.organisation_id else ""
+    return render_template("admin/user_form.html", form=form, user=user, grant_form=grant_form,
+                           remove_form=ButtonForm()), 400
+
+
+@bp.route("/grants/<int:grant_id>/remove", methods=["POST"])
+def grant_remove(grant_id: int):
+    grant = _get_or_404(Grant, grant_id)
+    user = grant.user
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            accounts.revoke_grant(current_user, grant)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Role removed from {user.name}.", "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+# --- Audit log and outbox ----------------------------------------------------------------------
+
+@bp.route("/audit")
+def audit_log():
+    action = request.args.get("action") or None
+    target_type = request.args.get("target") or None
+    actor = request.args.get("actor") or None
+    entries = list_audit_entries(action=action, target_type=target_type, actor_email=actor)
+    return render_template("admin/audit.html", entries=entries, actions=audit_actions(),
+                           action=action or "", target=target_type or "", actor=actor or "",
+                           targets=["Organisation", "Programme", "User", "OutboxMessage"])
+
+
+@bp.route("/outbox")
+def outbox_list():
+    status = request.args.get("status") or None
+    try:
+        status_value = OutboxStatus(status) if status else None
+    except ValueError:
+        status_value = None
+    return render_template("admin/outbox.html", messages=outbox.list_messages(status_value),
+                           status=status or "", statuses=list(OutboxStatus), resend_form=ButtonForm())
+
+
+@bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
+def outbox_resend(message_id: int):
+    message = _get_or_404(OutboxMessage, message_id)
+    if ButtonForm().validate_on_submit():
+        outbox.resend_message(current_user, message)
+        db.session.commit()
+        flash(f"‘{message.subject}’ to {message.recipient} will be sent again.", "success")
+    return redirect(url_for("admin.outbox_list"))
+

@@ -1,0 +1,1 @@
+"""Shared pieces: time helpers, domain errors, the audit log."""

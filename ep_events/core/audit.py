@@ -1,0 +1,73 @@
+"""The audit log: who did what to which record, when, with the values before and after."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ep_events.core.models import UTCDateTime
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor_email: Mapped[str] = mapped_column(String(320), nullable=False, default="")
+    action: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    target_type: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    target_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+
+
+def record_audit(actor, action: str, target, summary: str = "", before=None, after=None) -> AuditEntry:
+    """Add an audit entry in the current transaction (it commits or rolls back with the change)."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", "") or "",
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=getattr(target, "id", None),
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def snapshot(obj, fields: tuple[str, ...]) -> dict:
+    """A JSON-safe picture of some fields of a record, for before/after."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "value"):
+            value = value.value
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def list_audit_entries(action: str | None = None, target_type: str | None = None,
+                       actor_email: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if target_type:
+        query = query.where(AuditEntry.target_type == target_type)
+    if actor_email:
+        query = query.where(AuditEntry.actor_email.ilike(f"%{actor_email.strip()}%"))
+    return list(db.session.execute(query).scalars())
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars())

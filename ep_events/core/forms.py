@@ -1,0 +1,48 @@
+"""Form helpers shared by every domain."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+
+class Form(FlaskForm):
+    """A FlaskForm that can take a DomainError onto the field it names."""
+
+    def add_domain_error(self, error) -> None:
+        field_name = getattr(error, "field", None)
+        field = getattr(self, field_name, None) if field_name else None
+        if field is None:
+            # Put it on the first field so it appears in the error summary with a link.
+            field = next(iter(self._fields.values()))
+        field.errors = list(field.errors) + [str(error)]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for f in self._fields.values())
+
+
+class OrganisationSelectField(SelectField):
+    """An organisation chosen from the list, or "other" with free text in another field."""
+
+    OTHER = "other"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", GovSelect())
+        kwargs.setdefault("coerce", str)
+        super().__init__(*args, **kwargs)
+
+    def set_organisations(self, organisations) -> None:
+        self.choices = [("", "Choose your organisation")] + [(str(o.id), o.name) for o in organisations] + [
+            (self.OTHER, "Other (not listed)")
+        ]
+
+
+def require_other_text(form, other_field_name: str):
+    """Validator: when "other" is chosen, the free-text field must be filled."""
+
+    def _check(form_, field):
+        if field.data == OrganisationSelectField.OTHER and not (getattr(form_, other_field_name).data or "").strip():
+            raise ValidationError("Enter the name of your organisation")
+
+    return _check

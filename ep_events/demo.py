@@ -1,0 +1,100 @@
+"""Demo data: the three programmes of the source documents, agencies, and one user per role.
+
+Idempotent: everything is looked up by a natural key before it is created.
+"""
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from ep_events.accounts.models import Grant, Role, User
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+from ep_events.organisations.models import Organisation, OrganisationKind
+from ep_events.programmes.models import Programme, ProgrammeKind
+
+PROGRAMMES = [
+    ("mtc-surgeries", "MTC Early Permanence practice surgeries", ProgrammeKind.PRACTICE_SURGERIES,
+     "mtc-surgeries@example.org",
+     "40-minute informal, interactive sessions on Microsoft Teams with the Midlands Together Collaboration's "
+     "Early Permanence facilitators. Discuss any aspect of the MTC EP guidance or the regulations; you do not "
+     "need to bring a case."),
+    ("coram-network", "Coram Early Permanence Network Days", ProgrammeKind.NETWORK_DAYS,
+     "ep-network@example.org",
+     "Three Network Days a year for member agencies: legal updates, preparing and assessing dually approved "
+     "and FFA carers, managing contact, and systemic EP planning including pre-birth planning."),
+    ("ae-workshops", "Adoption England EP practice and service development workshops", ProgrammeKind.WORKSHOPS,
+     "ep-workshops@example.org",
+     "Free virtual workshops on set dates for practitioners, managers and wider agencies, on topics such as "
+     "managing family time in early permanence and Hope Boxes."),
+]
+
+ORGANISATIONS = [
+    ("Adoption Central Midlands", OrganisationKind.REGIONAL_ADOPTION_AGENCY, "West Midlands"),
+    ("Adoption East Midlands Partnership", OrganisationKind.REGIONAL_ADOPTION_AGENCY, "East Midlands"),
+    ("Heart of England Adoption", OrganisationKind.REGIONAL_ADOPTION_AGENCY, "West Midlands"),
+    ("Marches Together Adoption", OrganisationKind.REGIONAL_ADOPTION_AGENCY, "West Midlands"),
+    ("Trent Valley Adoption", OrganisationKind.REGIONAL_ADOPTION_AGENCY, "East Midlands"),
+    ("Midlands Family Adoption Society", OrganisationKind.VOLUNTARY_ADOPTION_AGENCY, "West Midlands"),
+    ("Forest and Peaks Adoption Charity", OrganisationKind.VOLUNTARY_ADOPTION_AGENCY, "East Midlands"),
+    ("Northshire County Council", OrganisationKind.LOCAL_AUTHORITY, "East Midlands"),
+    ("Riverton City Council", OrganisationKind.LOCAL_AUTHORITY, "West Midlands"),
+    ("Southvale Borough Council", OrganisationKind.LOCAL_AUTHORITY, "South East"),
+]
+
+AGENCY = "Adoption Central Midlands"
+
+USERS = [
+    # email, name, job title, organisation, grants
+    ("admin@example.org", "Alex Admin", "Service administrator", None, [(Role.ADMIN, None, None)]),
+    ("organiser@example.org", "Olu Organiser", "Programme lead", "Heart of England Adoption",
+     [(Role.ORGANISER, slug, None) for slug, *_ in PROGRAMMES]),
+    ("facilitator@example.org", "Fran Facilitator", "EP practice development lead", "Trent Valley Adoption",
+     [(Role.FACILITATOR, "mtc-surgeries", None)]),
+    ("agency-admin@example.org", "Ash Agency-Admin", "Adoption team manager", AGENCY,
+     [(Role.AGENCY_ADMIN, None, AGENCY)]),
+    ("practitioner@example.org", "Pat Practitioner", "Adoption social worker", "Riverton City Council", []),
+]
+
+
+def _get_or_create(model, defaults: dict, **key):
+    obj = db.session.execute(select(model).filter_by(**key)).scalar_one_or_none()
+    if obj is None:
+        obj = model(**key, **defaults)
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
+def load_demo_data() -> list[tuple[str, str]]:
+    """Create the demo programmes, organisations and users; returns (email, roles) per demo login."""
+    programmes = {}
+    for slug, name, kind, contact, description in PROGRAMMES:
+        programmes[slug] = _get_or_create(Programme, {"name": name, "kind": kind, "contact_email": contact,
+                                                      "description": description}, slug=slug)
+    organisations = {}
+    for name, kind, region in ORGANISATIONS:
+        organisations[name] = _get_or_create(Organisation, {"kind": kind, "region": region}, name=name)
+
+    password_hash = generate_password_hash(current_app.config["DEMO_PASSWORD"])
+    logins = []
+    for email, name, job, org_name, grants in USERS:
+        user = _get_or_create(User, {"name": name, "job_title": job, "password_hash": password_hash,
+                                     "organisation": organisations.get(org_name), "confirmed_at": utcnow()},
+                              email=email)
+        for role, slug, org in grants:
+            _get_or_create(Grant, {}, user_id=user.id, role=role,
+                           programme_id=programmes[slug].id if slug else None,
+                           organisation_id=organisations[org].id if org else None)
+        roles = ", ".join(sorted({r.label for r, *_ in grants})) or "Practitioner"
+        logins.append((email, roles))
+
+    for extension in _demo_extensions():
+        extension(programmes, organisations)
+    db.session.commit()
+    return logins
+
+
+def _demo_extensions():
+    """Later domains add their demo events here (surgery dates, network days, workshops)."""
+    return []

@@ -1,0 +1,1 @@
+"""Outbox, email rendering, iCalendar building, Teams link providers."""

@@ -1,0 +1,90 @@
+"""Development mail catcher: a loopback aiosmtpd server that keeps every message it is sent.
+
+`make run` starts it so people trying the demo can read their emails on /dev/mailbox; the tests use
+the same server to receive real SMTP.
+"""
+
+import email
+import email.policy
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class CaughtMessage:
+    envelope_from: str
+    recipients: list[str]
+    raw: bytes
+    filename: str = ""
+
+    @property
+    def message(self) -> email.message.EmailMessage:
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def part(self, content_type: str) -> str | None:
+        for part in self.message.walk():
+            if part.get_content_type() == content_type and not part.is_multipart():
+                if part.get_filename():
+                    continue
+                return part.get_content()
+        return None
+
+    @property
+    def text(self) -> str:
+        return self.part("text/plain") or ""
+
+    @property
+    def html(self) -> str:
+        return self.part("text/html") or ""
+
+
+@dataclass
+class CatchingHandler:
+    """Keeps messages in memory and, when given a folder, writes each as an .eml file."""
+
+    folder: Path | None = None
+    messages: list[CaughtMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            caught = CaughtMessage(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            if self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                number = len(list(self.folder.glob("*.eml"))) + 1
+                caught.filename = f"{number:06d}.eml"
+                (self.folder / caught.filename).write_bytes(caught.raw)
+            self.messages.append(caught)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[CaughtMessage]:
+        with self.lock:
+            return [m for m in self.messages if address.lower() in (r.lower() for r in m.recipients)]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+def start_mail_catcher(port: int, folder: Path | None = None) -> tuple[Controller, CatchingHandler]:
+    handler = CatchingHandler(folder=folder)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, handler
+
+
+def read_caught_folder(folder: Path) -> list[CaughtMessage]:
+    """Messages saved by the development catcher, newest first."""
+    if not folder.exists():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.eml"), reverse=True):
+        out.append(CaughtMessage("", [], path.read_bytes(), filename=path.name))
+    return out

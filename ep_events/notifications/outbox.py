@@ -1,0 +1,180 @@
+"""The outbox: emails are queued in the caller's transaction and delivered later by a worker.
+
+Delivery claims rows atomically (FOR UPDATE SKIP LOCKED on PostgreSQL, a single UPDATE on SQLite,
+which holds the database write lock), so two workers never send the same row. A row claimed by a
+worker that died is claimed again after CLAIM_LEASE; its Message-ID is unchanged, so a resend is
+recognisable.
+"""
+
+import smtplib
+import socket
+import uuid
+from datetime import timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from sqlalchemy import and_, or_, select, update
+
+from ep_events.core.time import utcnow
+from ep_events.extensions import db, mail
+from ep_events.notifications.models import OutboxMessage, OutboxStatus
+
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def render_email(template: str, **context) -> tuple[str, str, str]:
+    """Render templates/emails/<template>.{subject.txt,txt,html} into (subject, text, html)."""
+    subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+    text = render_template(f"emails/{template}.txt", **context)
+    html = render_template(f"emails/{template}.html", subject=subject, **context)
+    return subject, text, html
+
+
+def queue_email(recipient: str, template: str, calendar: str | None = None,
+                calendar_method: str | None = None, sender: str | None = None, **context) -> OutboxMessage:
+    """Write an outbox row in the current transaction: no email is sent unless the change commits."""
+    subject, text, html = render_email(template, **context)
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">").strip() or "example.org"
+    message = OutboxMessage(
+        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+        kind=template,
+        sender=sender or current_app.config["MAIL_DEFAULT_SENDER"],
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def build_mime(message: OutboxMessage) -> EmailMessage:
+    """multipart/mixed > multipart/alternative (text, html[, text/calendar]) [+ invite.ics]."""
+    mime = EmailMessage()
+    mime["Subject"] = message.subject
+    mime["From"] = message.sender
+    mime["To"] = message.recipient
+    mime["Message-ID"] = message.message_id
+    mime["Date"] = message.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    # Quoted-printable keeps every line within SMTP's limit whatever the template produced.
+    mime.set_content(message.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    mime.add_alternative(message.body_html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if message.calendar:
+        method = (message.calendar_method or "REQUEST").upper()
+        mime.add_alternative(message.calendar, subtype="calendar", charset="utf-8", cte="quoted-printable",
+                             params={"method": method})
+        mime.make_mixed()
+        mime.add_attachment(message.calendar.encode("utf-8"), maintype="application", subtype="ics",
+                            filename="invite.ics")
+    return mime
+
+
+def claim_due(worker: str, limit: int = 50) -> list[OutboxMessage]:
+    """Atomically mark up to `limit` due rows as being sent by this worker, and return them."""
+    now = utcnow()
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
+    )
+    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    token = f"{worker}:{uuid.uuid4().hex[:8]}"
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .values(status=OutboxStatus.SENDING, claimed_by=token, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token,
+                                    OutboxMessage.status == OutboxStatus.SENDING)
+        .order_by(OutboxMessage.id)
+    ).scalars())
+
+
+def _record_failure(message: OutboxMessage, error: Exception) -> None:
+    config = current_app.config
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.claimed_by = None
+    if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.PENDING
+        delay = config["OUTBOX_BACKOFF_SECONDS"] * (2 ** (message.attempts - 1))
+        message.next_attempt_at = utcnow() + timedelta(seconds=delay)
+
+
+def deliver_due(worker: str = "worker", limit: int = 50) -> tuple[int, int]:
+    """Send every due message once over SMTP; returns (sent, failed attempts)."""
+    messages = claim_due(worker, limit)
+    if not messages:
+        return 0, 0
+    sent = failed = 0
+    try:
+        connection = mail.connect()
+        connection.__enter__()
+    except (OSError, smtplib.SMTPException) as error:
+        for message in messages:
+            _record_failure(message, error)
+        db.session.commit()
+        return 0, len(messages)
+    try:
+        for message in messages:
+            try:
+                mime = build_mime(message)
+                connection.host.sendmail(mime["From"], [message.recipient], mime.as_bytes(policy=SMTP_POLICY))
+            except (OSError, smtplib.SMTPException) as error:
+                _record_failure(message, error)
+                failed += 1
+            else:
+                message.status = OutboxStatus.SENT
+                message.sent_at = utcnow()
+                message.attempts += 1
+                message.last_error = ""
+                sent += 1
+            db.session.commit()
+    finally:
+        try:
+            connection.__exit__(None, None, None)
+        except (OSError, smtplib.SMTPException, socket.error):
+            pass
+    return sent, failed
+
+
+def deliver_all(worker: str = "worker", batch: int = 50) -> tuple[int, int]:
+    """Deliver until nothing is due now (used by tests and `flask send-outbox`)."""
+    total_sent = total_failed = 0
+    while True:
+        sent, failed = deliver_due(worker, batch)
+        total_sent += sent
+        total_failed += failed
+        if sent == 0 and failed == 0:
+            return total_sent, total_failed
+        if sent == 0:
+            return total_sent, total_failed
+
+
+def list_messages(status: OutboxStatus | None = None, limit: int = 200) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.execute(query).scalars())
+
+
+def resend_message(actor, message: OutboxMessage) -> None:
+    """Put a failed message back in the queue, keeping its Message-ID."""
+    from ep_events.core.audit import record_audit
+
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.claimed_by = None
+    record_audit(actor, "outbox.resend", message, f"Resent {message.subject} to {message.recipient}")

@@ -1,0 +1,1 @@
+"""Organisations: local authorities and adoption agencies."""

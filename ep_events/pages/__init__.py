@@ -1,0 +1,1 @@
+"""Public pages: home, accessibility, privacy, cookies, health check, development mailbox."""

@@ -1,0 +1,1 @@
+"""Programmes: MTC practice surgeries, Coram Network Days, Adoption England workshops."""

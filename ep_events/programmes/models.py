@@ -1,0 +1,38 @@
+import enum
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ep_events.core.models import TimestampMixin
+from ep_events.extensions import db
+
+
+class ProgrammeKind(enum.Enum):
+    PRACTICE_SURGERIES = "practice_surgeries"
+    NETWORK_DAYS = "network_days"
+    WORKSHOPS = "workshops"
+
+    @property
+    def label(self) -> str:
+        return {
+            "practice_surgeries": "Practice surgeries",
+            "network_days": "Network days",
+            "workshops": "Workshops",
+        }[self.value]
+
+
+class Programme(TimestampMixin, db.Model):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    kind: Mapped[ProgrammeKind] = mapped_column(
+        Enum(ProgrammeKind, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e]),
+        nullable=False,
+    )
+    contact_email: Mapped[str] = mapped_column(String(320), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,227 @@
+"""Shared fixtures: an app on a fresh SQLite file per test, a loopback SMTP server, PostgreSQL, Chromium.
+
+Nothing here skips: when CI=true and Chromium or PostgreSQL is missing, the tests that need them fail.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from ep_events import create_app
+from ep_events.extensions import db
+from ep_events.notifications.devmail import start_mail_catcher
+from tests import factories
+
+ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Mail -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real aiosmtpd server on loopback for the whole session; cleared before each test."""
+    port = free_port()
+    controller, handler = start_mail_catcher(port)
+    handler.port = port
+    handler.controller = controller
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.clear()
+    return smtp_server
+
+
+# --- App and database -------------------------------------------------------------------------
+
+def make_app(database_url: str, smtp_port: int, **overrides):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, MAIL_PORT=smtp_port,
+                     OUTBOX_BACKOFF_SECONDS=0, **overrides)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server):
+    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", smtp_server.port, DEV_MAIL_DIR=str(tmp_path / "mail"))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def deliver(app, mailbox):
+    """Run the outbox worker once and return the messages the SMTP server received."""
+    from ep_events.notifications.outbox import deliver_all
+
+    def _deliver():
+        deliver_all("test-worker")
+        return list(mailbox.messages)
+
+    return _deliver
+
+
+def sign_in(client, user, password=factories.PASSWORD):
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def signed_in(client):
+    def _sign_in(user):
+        sign_in(client, user)
+        return client
+
+    return _sign_in
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return str(candidates[0]) if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """TEST_DATABASE_URL if set (CI starts a server), else a throwaway cluster started here."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.fail("PostgreSQL is needed for these tests: install the postgresql package or set TEST_DATABASE_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="ep-events-pg-"))
+    run_as = []
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(run_as + [initdb, "-D", str(workdir / "data"), "-A", "trust", "-U", "postgres"],
+                   check=True, capture_output=True)
+    subprocess.run(run_as + [pg_ctl, "-D", str(workdir / "data"), "-l", str(workdir / "log"), "-w", "-o",
+                             f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+                             " -c max_connections=200", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(run_as + [pg_ctl, "-D", str(workdir / "data"), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(postgres_url):
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    name = f"ep_test_{os.getpid()}_{time.monotonic_ns()}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _ = postgres_url.rsplit("/", 1)
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_app(pg_database, smtp_server, tmp_path):
+    app = make_app(pg_database, smtp_server.port, DEV_MAIL_DIR=str(tmp_path / "mail"))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- Browser ----------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed for browser tests: install Debian's chromium package ({CHROMIUM})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP on loopback, in a thread."""
+    port = free_port()
+    app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = app.config["BASE_URL"]
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def check_page(request):
+    """Screenshot the page into test-artefacts/ and assert axe finds no WCAG 2.2 A/AA violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    ARTEFACTS.mkdir(exist_ok=True)
+    counter = {"n": 0}
+
+    def _check(page, name: str):
+        counter["n"] += 1
+        page.screenshot(path=str(ARTEFACTS / f"{request.node.name}-{counter['n']:02d}-{name}.png"), full_page=True)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+        violations = results.response["violations"]
+        assert not violations, f"axe violations on {name}: " + "; ".join(
+            f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in violations)
+
+    return _check

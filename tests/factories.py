@@ -1,0 +1,59 @@
+"""Factories for test objects: each returns a flushed object with sensible defaults."""
+
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from ep_events.accounts.models import Grant, Role, User
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+from ep_events.organisations.models import Organisation, OrganisationKind
+from ep_events.programmes.models import Programme, ProgrammeKind
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+_HASH = generate_password_hash(PASSWORD)
+
+
+def organisation(**kw) -> Organisation:
+    n = next(_counter)
+    obj = Organisation(name=kw.pop("name", f"Test Agency {n}"),
+                       kind=kw.pop("kind", OrganisationKind.REGIONAL_ADOPTION_AGENCY),
+                       region=kw.pop("region", "West Midlands"), **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def programme(**kw) -> Programme:
+    n = next(_counter)
+    obj = Programme(name=kw.pop("name", f"Test Programme {n}"), slug=kw.pop("slug", f"test-programme-{n}"),
+                    kind=kw.pop("kind", ProgrammeKind.PRACTICE_SURGERIES),
+                    contact_email=kw.pop("contact_email", f"programme{n}@example.org"),
+                    description=kw.pop("description", "A test programme"), **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def user(roles=(), confirmed=True, **kw) -> User:
+    """A user; roles is a list of (Role, programme_or_organisation_or_None)."""
+    n = next(_counter)
+    obj = User(email=kw.pop("email", f"person{n}@example.org"), name=kw.pop("name", f"Person {n}"),
+               job_title=kw.pop("job_title", "Social worker"), password_hash=kw.pop("password_hash", _HASH),
+               confirmed_at=utcnow() if confirmed else None, **kw)
+    db.session.add(obj)
+    db.session.flush()
+    for role, scope in roles:
+        grant = Grant(user=obj, role=role)
+        if role.scope == "programme":
+            grant.programme = scope
+        elif role.scope == "organisation":
+            grant.organisation = scope
+        db.session.add(grant)
+    db.session.flush()
+    return obj
+
+
+def admin(**kw) -> User:
+    return user(roles=[(Role.ADMIN, None)], **kw)
