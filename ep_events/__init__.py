@@ -34,6 +34,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config)
     app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers queue for SQLite's single write lock instead of failing after 5 seconds.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.jinja_loader = ChoiceLoader([
@@ -84,16 +87,19 @@ def _import_models() -> None:
     from ep_events.notifications import models as _notifications  # noqa: F401
     from ep_events.organisations import models as _organisations  # noqa: F401
     from ep_events.programmes import models as _programmes  # noqa: F401
+    from ep_events.surgeries import models as _surgeries  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from ep_events.accounts.views import bp as accounts_bp
     from ep_events.admin.views import bp as admin_bp
     from ep_events.pages.views import bp as pages_bp
+    from ep_events.surgeries.views import bp as surgeries_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(surgeries_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

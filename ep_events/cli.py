@@ -40,6 +40,24 @@ def register_cli(app: Flask) -> None:
                 return
             time.sleep(interval)
 
+    @app.cli.command("purge-expired")
+    def purge_expired():
+        """Erase booking outlines past their programme's retention time (safe to run twice)."""
+        from ep_events.surgeries.services import purge_expired_outlines
+
+        erased = purge_expired_outlines()
+        db.session.commit()
+        click.echo(f"outlines erased: {erased}")
+
+    @app.cli.command("expire-offers")
+    def expire_offers_command():
+        """Close waiting-list offers past their time and offer each slot to the next person."""
+        from ep_events.surgeries.services import expire_offers
+
+        expired = expire_offers()
+        db.session.commit()
+        click.echo(f"offers expired: {expired}")
+
     @app.cli.command("serve-dev")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
@@ -82,5 +100,15 @@ def _background_jobs(app: Flask) -> None:
 
 
 def scheduled_jobs():
-    """Scheduled work that later domains add (reminders, waiting-list expiry, retention)."""
-    return []
+    """Scheduled work run by `make run` in the background: waiting-list expiry, retention."""
+    from ep_events.surgeries.services import expire_offers, purge_expired_outlines
+
+    def purge():
+        purge_expired_outlines()
+        db.session.commit()
+
+    def expire():
+        expire_offers()
+        db.session.commit()
+
+    return [expire, purge]

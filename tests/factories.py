@@ -57,3 +57,28 @@ def user(roles=(), confirmed=True, **kw) -> User:
 
 def admin(**kw) -> User:
     return user(roles=[(Role.ADMIN, None)], **kw)
+
+
+def surgery_programme(**kw) -> Programme:
+    return programme(kind=ProgrammeKind.PRACTICE_SURGERIES, **kw)
+
+
+def surgery_date(programme_, days_ahead: int = 10, session=None, publish: bool = True, teams_url: str = "",
+                 day=None, now=None):
+    """A surgery date (AM by default) with its generated slots, published unless asked not to."""
+    from datetime import timedelta
+
+    from ep_events.surgeries import services
+    from ep_events.surgeries.models import SessionKind, SurgeryDateStatus
+
+    now = now or utcnow()
+    day = day or (now + timedelta(days=days_ahead)).date()
+    surgery_date_ = services.create_surgery_date(None, programme_, day, session or SessionKind.AM, now=now)
+    if publish:
+        surgery_date_.status = SurgeryDateStatus.PUBLISHED
+    surgery_date_.teams_url = teams_url
+    db.session.flush()
+    return surgery_date_
+
+
+TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc123%40thread.v2/0?context=%7b%7d"

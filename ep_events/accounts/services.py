@@ -4,14 +4,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
-from sqlalchemy import func, select, update
+from flask import current_app
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ep_events.accounts.models import AccountToken, Grant, Role, TokenPurpose, User
-from ep_events.core.audit import record_audit
+from ep_events.core.audit import AuditEntry, record_audit
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
+from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.notifications.outbox import queue_email
 
@@ -29,10 +30,6 @@ def normalise_email(address: str) -> str:
 def get_user_by_email(address: str) -> User | None:
     query = select(User).where(func.lower(User.email) == normalise_email(address))
     return db.session.execute(query).scalar_one_or_none()
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _hash(token: str) -> str:
@@ -95,8 +92,8 @@ def sign_up(name: str, email: str, job_title: str, organisation, organisation_ot
     existing = get_user_by_email(email)
     if existing is not None:
         queue_email(existing.email, "accounts/already_registered", user=existing,
-                    sign_in_url=_external("accounts.sign_in"),
-                    reset_url=_external("accounts.forgot_password"))
+                    sign_in_url=external_url("accounts.sign_in"),
+                    reset_url=external_url("accounts.forgot_password"))
         return None
     user = User(name=name.strip(), email=email, job_title=job_title.strip(),
                 organisation=organisation, organisation_other=(organisation_other or "").strip() if organisation is None else "",
@@ -110,7 +107,7 @@ def sign_up(name: str, email: str, job_title: str, organisation, organisation_ot
 def send_confirmation(user: User) -> None:
     raw = issue_token(user, TokenPurpose.CONFIRM_EMAIL, current_app.config["CONFIRM_TOKEN_HOURS"])
     queue_email(user.email, "accounts/confirm_email", user=user,
-                confirm_url=_external("accounts.confirm_email", token=raw),
+                confirm_url=external_url("accounts.confirm_email", token=raw),
                 hours=current_app.config["CONFIRM_TOKEN_HOURS"])
 
 
@@ -145,7 +142,7 @@ def request_password_reset(email: str) -> None:
         return
     raw = issue_token(user, TokenPurpose.RESET_PASSWORD, current_app.config["RESET_TOKEN_HOURS"])
     queue_email(user.email, "accounts/reset_password", user=user,
-                reset_url=_external("accounts.reset_password", token=raw),
+                reset_url=external_url("accounts.reset_password", token=raw),
                 hours=current_app.config["RESET_TOKEN_HOURS"])
 
 
@@ -187,6 +184,11 @@ def delete_account(user: User, password: str) -> None:
         raise DomainError("Your password is not correct", field="password")
     record_audit(user, "user.delete_self", user, f"{user.email} deleted their account",
                  before={"email": user.email, "name": user.name})
+    # SQLite (the embedded default) does not enforce foreign keys, so ON DELETE CASCADE / SET NULL
+    # do not run there: without this, an unused reset link would work for the next account given
+    # the same id.
+    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     db.session.delete(user)
     db.session.flush()
 

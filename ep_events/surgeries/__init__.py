@@ -1,0 +1,1 @@
+"""MTC practice surgeries: dates, 40-minute slots, themes, bookings, waiting list, attendance."""

@@ -1,0 +1,78 @@
+"""Surgery emails: one function per kind, each queued in the outbox with its calendar invite."""
+
+from ep_events.core.time import uk_date, uk_time
+from ep_events.core.urls import external_url
+from ep_events.notifications.calendar import CalendarEvent, build_cancellation, build_invite
+from ep_events.notifications.outbox import queue_email
+
+
+def calendar_event(booking) -> CalendarEvent:
+    """The booking as a calendar meeting. Never carries the theme's detail or the outline."""
+    slot = booking.slot
+    surgery_date = slot.surgery_date
+    programme = surgery_date.programme
+    url = external_url("surgeries.booking_detail", booking_id=booking.id)
+    link = surgery_date.teams_url
+    lines = [
+        f"Join on Microsoft Teams: {link}" if link else
+        "The Microsoft Teams joining link will be sent to you before the surgery.",
+        "",
+        f"A {int((slot.ends_at - slot.starts_at).total_seconds() // 60)}-minute informal, interactive practice "
+        "surgery with the Early Permanence facilitators. You do not need to bring a case.",
+        "",
+        f"Your booking, to move or cancel it: {url}",
+    ]
+    attendees = [(booking.user.name, booking.user.email)] + [(c["name"], c["email"]) for c in booking.colleagues]
+    return CalendarEvent(
+        uid=booking.uid, sequence=booking.sequence, starts_at=slot.starts_at, ends_at=slot.ends_at,
+        summary=f"EP practice surgery – {programme.name}", description="\n".join(lines),
+        location=f"Microsoft Teams{': ' + link if link else ''}", url=url,
+        organizer_email=programme.contact_email, organizer_name=programme.name, attendees=tuple(attendees),
+        status="CONFIRMED" if booking.is_confirmed else "CANCELLED",
+    )
+
+
+def _recipients(booking) -> list[tuple[str, str]]:
+    return [(booking.user.name, booking.user.email)] + [(c["name"], c["email"]) for c in booking.colleagues]
+
+
+def _context(booking, **extra) -> dict:
+    slot = booking.slot
+    return {
+        "booking": booking, "programme": slot.surgery_date.programme, "teams_url": slot.surgery_date.teams_url,
+        "day": uk_date(slot.starts_at), "starts": uk_time(slot.starts_at), "ends": uk_time(slot.ends_at),
+        "booking_url": external_url("surgeries.booking_detail", booking_id=booking.id),
+        "booker_name": booking.user.name, **extra,
+    }
+
+
+def send_booking_confirmation(booking) -> None:
+    calendar = build_invite(calendar_event(booking))
+    for name, email in _recipients(booking):
+        queue_email(email, "surgeries/booking_confirmed", calendar=calendar, calendar_method="REQUEST",
+                    recipient_name=name, is_booker=email == booking.user.email, **_context(booking))
+
+
+def send_booking_updated(booking, what_changed: str) -> None:
+    calendar = build_invite(calendar_event(booking))
+    for name, email in _recipients(booking):
+        queue_email(email, "surgeries/booking_updated", calendar=calendar, calendar_method="REQUEST",
+                    recipient_name=name, is_booker=email == booking.user.email, what_changed=what_changed,
+                    **_context(booking))
+
+
+def send_booking_cancelled(booking, by_facilitator: bool, message: str = "") -> None:
+    calendar = build_cancellation(calendar_event(booking))
+    for name, email in _recipients(booking):
+        queue_email(email, "surgeries/booking_cancelled", calendar=calendar, calendar_method="CANCEL",
+                    recipient_name=name, is_booker=email == booking.user.email, by_facilitator=by_facilitator,
+                    message=message, **_context(booking))
+
+
+def send_offer(offer) -> None:
+    slot = offer.slot
+    user = offer.entry.user
+    queue_email(user.email, "surgeries/slot_offered", recipient_name=user.name, programme=slot.surgery_date.programme,
+                day=uk_date(slot.starts_at), starts=uk_time(slot.starts_at), ends=uk_time(slot.ends_at),
+                expires=f"{uk_date(offer.expires_at)} at {uk_time(offer.expires_at)}",
+                offer_url=external_url("surgeries.offer", offer_id=offer.id))

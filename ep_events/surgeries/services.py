@@ -1,0 +1,678 @@
+"""Surgery rules: slot generation, fair booking, no double booking, waiting list, attendance, retention.
+
+Concurrency: every booking-changing service first takes a per-user lock (a row lock on PostgreSQL, the
+write lock on SQLite), so one person's requests run one after another; a partial unique index on
+confirmed bookings guarantees one booking per slot whatever happens between people.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ep_events.core.audit import record_audit, snapshot
+from ep_events.core.errors import DomainError
+from ep_events.core.time import UK, uk_datetime, utcnow
+from ep_events.extensions import db
+from ep_events.surgeries import emails
+from ep_events.surgeries.models import (THEME_LABELS, Attendance, BookingStatus, OfferStatus, SessionKind,
+                                        SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
+                                        SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus)
+
+MAX_COLLEAGUES = 2
+OUTLINE_MAX = 500
+
+
+class SlotTaken(DomainError):
+    def __init__(self):
+        super().__init__("Sorry, that slot has just been taken. Choose another slot.", field="slot")
+
+
+class BookingWindowClosed(DomainError):
+    pass
+
+
+class BookingLimitReached(DomainError):
+    pass
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+def get_settings(programme) -> SurgerySettings:
+    settings = db.session.execute(
+        select(SurgerySettings).where(SurgerySettings.programme_id == programme.id)).scalar_one_or_none()
+    if settings is None:
+        settings = SurgerySettings(programme_id=programme.id)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+SETTING_FIELDS = ("slot_minutes", "buffer_minutes", "booking_close_hours", "max_upcoming_bookings",
+                  "offer_hours", "outline_retention_days", "am_starts", "am_ends", "pm_starts", "pm_ends",
+                  "reminder_hours")
+
+
+def update_settings(actor, programme, **values) -> SurgerySettings:
+    """Change a programme's surgery rules, audited."""
+    settings = get_settings(programme)
+    if values["slot_minutes"] < 10:
+        raise DomainError("Slot length must be at least 10 minutes", field="slot_minutes")
+    if values["max_upcoming_bookings"] < 1:
+        raise DomainError("People must be able to hold at least 1 booking", field="max_upcoming_bookings")
+    for start, end in (("am_starts", "am_ends"), ("pm_starts", "pm_ends")):
+        if values[end] <= values[start]:
+            raise DomainError("The end of a session must be after its start", field=end)
+    before = {k: str(v) for k, v in snapshot(settings, SETTING_FIELDS).items()}
+    for key in SETTING_FIELDS:
+        if key in values:
+            setattr(settings, key, values[key])
+    db.session.flush()
+    after = {k: str(v) for k, v in snapshot(settings, SETTING_FIELDS).items()}
+    record_audit(actor, "surgery.settings", programme, f"Surgery settings of {programme.name}",
+                 before=before, after=after)
+    return settings
+
+
+# --- Dates and slots ---------------------------------------------------------------------------
+
+def uk_to_utc(day: date, at: time) -> datetime:
+    """A wall-clock time in the UK on a day, as UTC (right either side of the clocks changing)."""
+    return datetime.combine(day, at, tzinfo=UK).astimezone(UTC)
+
+
+def slot_times(day: date, starts: time, ends: time, settings: SurgerySettings) -> list[tuple[datetime, datetime]]:
+    """The slots that fit in a window: slot length, then a buffer, until the window ends."""
+    out = []
+    length = timedelta(minutes=settings.slot_minutes)
+    step = length + timedelta(minutes=settings.buffer_minutes)
+    cursor = datetime.combine(day, starts)
+    end = datetime.combine(day, ends)
+    while cursor + length <= end:
+        out.append((uk_to_utc(day, cursor.time()), uk_to_utc(day, (cursor + length).time())))
+        cursor += step
+    return out
+
+
+def session_window(settings: SurgerySettings, session: SessionKind, custom_starts: time | None,
+                   custom_ends: time | None) -> tuple[time, time]:
+    if session is SessionKind.AM:
+        return settings.am_starts, settings.am_ends
+    if session is SessionKind.PM:
+        return settings.pm_starts, settings.pm_ends
+    if custom_starts is None or custom_ends is None:
+        raise DomainError("Enter the start and end times of the custom window", field="custom_starts")
+    return custom_starts, custom_ends
+
+
+def create_surgery_date(actor, programme, day: date, session: SessionKind, custom_starts: time | None = None,
+                        custom_ends: time | None = None, now: datetime | None = None) -> SurgeryDate:
+    """A draft surgery date with its slots generated from the window; published separately."""
+    now = now or utcnow()
+    settings = get_settings(programme)
+    starts, ends = session_window(settings, session, custom_starts, custom_ends)
+    if ends <= starts:
+        raise DomainError("The end time must be after the start time", field="custom_ends")
+    if uk_to_utc(day, starts) <= now:
+        raise DomainError("The surgery date must be in the future", field="day")
+    times = slot_times(day, starts, ends, settings)
+    if not times:
+        raise DomainError(f"The window is too short for a {settings.slot_minutes}-minute slot", field="custom_ends")
+    surgery_date = SurgeryDate(programme_id=programme.id, day=day, session=session,
+                               starts_at=uk_to_utc(day, starts), ends_at=uk_to_utc(day, ends))
+    surgery_date.slots = [SurgerySlot(starts_at=s, ends_at=e) for s, e in times]
+    db.session.add(surgery_date)
+    db.session.flush()
+    record_audit(actor, "surgery.date.create", surgery_date,
+                 f"{programme.name}: {surgery_date.label}, {len(times)} slots")
+    return surgery_date
+
+
+def remove_slot(actor, slot: SurgerySlot) -> None:
+    """Take a slot out before anyone has booked it."""
+    if booking_for_slot(slot) is not None:
+        raise DomainError("This slot has a booking: cancel the booking instead")
+    if slot.status is not SlotStatus.OPEN:
+        raise DomainError("This slot has already been removed or cancelled")
+    slot.status = SlotStatus.REMOVED
+    _withdraw_offers(slot)
+    db.session.flush()
+    record_audit(actor, "surgery.slot.remove", slot, f"Removed slot {uk_datetime(slot.starts_at)}")
+
+
+def publish_surgery_date(actor, surgery_date: SurgeryDate) -> None:
+    if surgery_date.status is not SurgeryDateStatus.DRAFT:
+        raise DomainError("This date is already published or cancelled")
+    if not any(s.status is SlotStatus.OPEN for s in surgery_date.slots):
+        raise DomainError("There are no slots to publish")
+    surgery_date.status = SurgeryDateStatus.PUBLISHED
+    db.session.flush()
+    record_audit(actor, "surgery.date.publish", surgery_date, f"Published {surgery_date.label}")
+
+
+def set_teams_url(actor, surgery_date: SurgeryDate, url: str) -> int:
+    """Set or change the joining link; everyone booked on the date gets the updated invite."""
+    from ep_events.notifications.teams import validate_teams_url
+
+    url = validate_teams_url(url)
+    if url == surgery_date.teams_url:
+        return 0
+    before = surgery_date.teams_url
+    surgery_date.teams_url = url
+    bookings = confirmed_bookings_for_date(surgery_date)
+    for booking in bookings:
+        booking.sequence += 1
+        emails.send_booking_updated(booking, "The Microsoft Teams joining link has changed.")
+    db.session.flush()
+    record_audit(actor, "surgery.date.teams_link", surgery_date, f"Teams link for {surgery_date.label}",
+                 before={"teams_url": before}, after={"teams_url": url})
+    return len(bookings)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+def booking_for_slot(slot: SurgerySlot) -> SurgeryBooking | None:
+    return db.session.execute(
+        select(SurgeryBooking).where(SurgeryBooking.slot_id == slot.id,
+                                     SurgeryBooking.status == BookingStatus.CONFIRMED)
+    ).scalar_one_or_none()
+
+
+def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBooking]:
+    return list(db.session.execute(
+        select(SurgeryBooking).join(SurgerySlot).where(SurgerySlot.surgery_date_id == surgery_date.id,
+                                                       SurgeryBooking.status == BookingStatus.CONFIRMED)
+        .options(selectinload(SurgeryBooking.user)).order_by(SurgerySlot.starts_at)
+    ).scalars())
+
+
+@dataclass
+class DateAvailability:
+    surgery_date: SurgeryDate
+    free_slots: list[SurgerySlot]
+    open_slots: int
+
+    @property
+    def is_full(self) -> bool:
+        return not self.free_slots
+
+
+def upcoming_availability(programme, now: datetime | None = None) -> list[DateAvailability]:
+    """Published future dates with their free slots, in three queries whatever the data size."""
+    now = now or utcnow()
+    dates = list(db.session.execute(
+        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id,
+                                  SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
+                                  SurgeryDate.ends_at > now)
+        .order_by(SurgeryDate.starts_at).options(selectinload(SurgeryDate.slots))
+    ).scalars())
+    if not dates:
+        return []
+    date_ids = [d.id for d in dates]
+    taken = set(db.session.execute(
+        select(SurgerySlot.id).join(SurgeryBooking, SurgeryBooking.slot_id == SurgerySlot.id)
+        .where(SurgerySlot.surgery_date_id.in_(date_ids), SurgeryBooking.status == BookingStatus.CONFIRMED)
+        .union(select(SurgerySlot.id).join(SlotOffer, SlotOffer.slot_id == SurgerySlot.id)
+               .where(SurgerySlot.surgery_date_id.in_(date_ids), SlotOffer.status == OfferStatus.OPEN))
+    ).scalars())
+    settings = get_settings(programme)
+    closes = timedelta(hours=settings.booking_close_hours)
+    out = []
+    for surgery_date in dates:
+        open_slots = [s for s in surgery_date.slots if s.status is SlotStatus.OPEN]
+        free = [s for s in open_slots if s.id not in taken and s.starts_at - closes > now]
+        out.append(DateAvailability(surgery_date, free, len(open_slots)))
+    return out
+
+
+def user_bookings(user, programme=None) -> list[SurgeryBooking]:
+    query = (select(SurgeryBooking).join(SurgerySlot).where(SurgeryBooking.user_id == user.id)
+             .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
+                      .selectinload(SurgeryDate.programme))
+             .order_by(SurgerySlot.starts_at))
+    if programme is not None:
+        query = query.join(SurgeryDate).where(SurgeryDate.programme_id == programme.id)
+    return list(db.session.execute(query).scalars())
+
+
+def upcoming_count(user, programme, now: datetime) -> int:
+    return db.session.execute(
+        select(func.count(SurgeryBooking.id)).join(SurgerySlot).join(SurgeryDate)
+        .where(SurgeryBooking.user_id == user.id, SurgeryBooking.status == BookingStatus.CONFIRMED,
+               SurgeryDate.programme_id == programme.id, SurgerySlot.starts_at > now)
+    ).scalar_one()
+
+
+def user_waitlist(user) -> list[WaitlistEntry]:
+    return list(db.session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.user_id == user.id,
+                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+        .options(selectinload(WaitlistEntry.surgery_date))
+    ).scalars())
+
+
+def open_offers_for(user) -> list[SlotOffer]:
+    return list(db.session.execute(
+        select(SlotOffer).join(WaitlistEntry).where(WaitlistEntry.user_id == user.id,
+                                                    SlotOffer.status == OfferStatus.OPEN)
+    ).scalars())
+
+
+# --- Booking -----------------------------------------------------------------------------------
+
+def lock_person(user) -> None:
+    """Serialise one person's booking changes: PostgreSQL row lock, SQLite write lock."""
+    from ep_events.accounts.models import User
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    else:
+        # A no-op write takes SQLite's write lock now, before we read anything we decide on.
+        db.session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version))
+
+
+def _refresh(slot: SurgerySlot) -> SurgerySlot:
+    return db.session.execute(
+        select(SurgerySlot).where(SurgerySlot.id == slot.id).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def check_slot_bookable(slot: SurgerySlot, now: datetime, for_offer: SlotOffer | None = None) -> None:
+    """The rules a slot must pass to be booked now, each with the message a person sees."""
+    surgery_date = slot.surgery_date
+    settings = get_settings(surgery_date.programme)
+    if slot.status is not SlotStatus.OPEN or surgery_date.status is not SurgeryDateStatus.PUBLISHED:
+        raise DomainError("This slot is not available", field="slot")
+    if slot.starts_at <= now:
+        raise BookingWindowClosed("This slot is in the past", field="slot")
+    if now >= slot.starts_at - timedelta(hours=settings.booking_close_hours):
+        raise BookingWindowClosed(
+            f"Booking for this slot closed {settings.booking_close_hours} hours before it starts", field="slot")
+    if booking_for_slot(slot) is not None:
+        raise SlotTaken()
+    offer = open_offer_for_slot(slot)
+    if offer is not None and offer is not for_offer:
+        raise SlotTaken()
+
+
+def check_limit(user, programme, now: datetime, ignoring: SurgeryBooking | None = None) -> None:
+    settings = get_settings(programme)
+    count = upcoming_count(user, programme, now)
+    if ignoring is not None and ignoring.is_confirmed and ignoring.slot.starts_at > now:
+        count -= 1
+    if count >= settings.max_upcoming_bookings:
+        n = settings.max_upcoming_bookings
+        raise BookingLimitReached(
+            f"You already have {n} upcoming surgery booking{'s' if n != 1 else ''}, the most anyone can hold at "
+            "once so that every agency gets a fair chance. Cancel one to book another.", field="slot")
+
+
+def clean_colleagues(colleagues: list[dict]) -> list[dict]:
+    out = []
+    for colleague in colleagues:
+        name, email = (colleague.get("name") or "").strip(), (colleague.get("email") or "").strip().lower()
+        if name or email:
+            if not (name and email):
+                raise DomainError("Enter both the name and the email address of each colleague", field="colleagues")
+            out.append({"name": name, "email": email})
+    if len(out) > MAX_COLLEAGUES:
+        raise DomainError(f"You can name up to {MAX_COLLEAGUES} colleagues", field="colleagues")
+    return out
+
+
+def book_slot(slot: SurgerySlot, user, theme: str, outline: str = "", colleagues: list[dict] | None = None,
+              now: datetime | None = None, offer: SlotOffer | None = None) -> tuple[SurgeryBooking, bool]:
+    """Book a slot for a person: one booking per slot, within the window and their limit.
+
+    Returns (booking, created). Submitting the same booking twice returns the first one, unchanged.
+    """
+    now = now or utcnow()
+    if theme not in THEME_LABELS:
+        raise DomainError("Choose what you would like to discuss", field="theme")
+    outline = (outline or "").strip()
+    if len(outline) > OUTLINE_MAX:
+        raise DomainError(f"Outline must be {OUTLINE_MAX} characters or fewer", field="outline")
+    colleagues = clean_colleagues(colleagues or [])
+    lock_person(user)
+    slot = _refresh(slot)
+    existing = booking_for_slot(slot)
+    if existing is not None and existing.user_id == user.id:
+        return existing, False
+    check_slot_bookable(slot, now, for_offer=offer)
+    check_limit(user, slot.surgery_date.programme, now)
+    booking = SurgeryBooking(slot_id=slot.id, user_id=user.id, theme=theme, outline=outline, colleagues=colleagues)
+    db.session.add(booking)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SlotTaken() from None
+    booking.slot = slot
+    booking.user = user
+    emails.send_booking_confirmation(booking)
+    return booking, True
+
+
+def cancel_booking(booking: SurgeryBooking, actor, reason: str = "", now: datetime | None = None) -> None:
+    """The booker cancels: their invite is cancelled and the slot goes to the waiting list."""
+    now = now or utcnow()
+    lock_person(booking.user)
+    db.session.refresh(booking)
+    if not booking.is_confirmed:
+        raise DomainError("This booking is already cancelled")
+    if booking.slot.starts_at <= now:
+        raise DomainError("This surgery has already started, so it cannot be cancelled")
+    booking.cancel(now, actor, (reason or "").strip()[:500])
+    db.session.flush()
+    emails.send_booking_cancelled(booking, by_facilitator=False)
+    offer_freed_slot(booking.slot, now)
+
+
+def movable_slots(booking: SurgeryBooking, now: datetime | None = None) -> list[DateAvailability]:
+    programme = booking.slot.surgery_date.programme
+    out = []
+    for availability in upcoming_availability(programme, now):
+        availability.free_slots = [s for s in availability.free_slots if s.id != booking.slot_id]
+        if availability.free_slots:
+            out.append(availability)
+    return out
+
+
+def move_booking(booking: SurgeryBooking, new_slot: SurgerySlot, actor, now: datetime | None = None) -> None:
+    """Move to another free slot of the same programme: same booking, same UID, higher SEQUENCE."""
+    now = now or utcnow()
+    lock_person(booking.user)
+    db.session.refresh(booking)
+    if not booking.is_confirmed:
+        raise DomainError("This booking is cancelled")
+    if booking.slot.starts_at <= now:
+        raise DomainError("This surgery has already started, so it cannot be moved")
+    new_slot = _refresh(new_slot)
+    if new_slot.id == booking.slot_id:
+        raise DomainError("Choose a different slot", field="slot")
+    if new_slot.surgery_date.programme_id != booking.slot.surgery_date.programme_id:
+        raise DomainError("You can only move to a slot of the same programme", field="slot")
+    check_slot_bookable(new_slot, now)
+    old_slot = booking.slot
+    booking.slot_id = new_slot.id
+    booking.sequence += 1
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SlotTaken() from None
+    db.session.refresh(booking)
+    emails.send_booking_updated(booking, f"Your surgery has moved from {uk_datetime(old_slot.starts_at)}.")
+    offer_freed_slot(old_slot, now)
+
+
+# --- Waiting list ------------------------------------------------------------------------------
+
+def open_offer_for_slot(slot: SurgerySlot) -> SlotOffer | None:
+    return db.session.execute(
+        select(SlotOffer).where(SlotOffer.slot_id == slot.id, SlotOffer.status == OfferStatus.OPEN)
+    ).scalar_one_or_none()
+
+
+def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: datetime | None = None
+                  ) -> WaitlistEntry:
+    """Join the waiting list of a full date (once)."""
+    now = now or utcnow()
+    if theme not in THEME_LABELS:
+        raise DomainError("Choose what you would like to discuss", field="theme")
+    availability = next((a for a in upcoming_availability(surgery_date.programme, now)
+                         if a.surgery_date.id == surgery_date.id), None)
+    if availability is None:
+        raise DomainError("This date is not taking bookings")
+    if not availability.is_full:
+        raise DomainError("This date still has free slots: book one instead")
+    existing = db.session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id, WaitlistEntry.user_id == user.id,
+                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    entry = WaitlistEntry(surgery_date_id=surgery_date.id, user_id=user.id, theme=theme)
+    db.session.add(entry)
+    db.session.flush()
+    record_audit(user, "surgery.waitlist.join", entry, f"{user.email} joined the waiting list for {surgery_date.label}")
+    return entry
+
+
+def leave_waitlist(entry: WaitlistEntry, user) -> None:
+    if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
+        raise DomainError("You are not on this waiting list")
+    if entry.status is WaitlistStatus.OFFERED:
+        for offer in db.session.execute(select(SlotOffer).where(SlotOffer.entry_id == entry.id,
+                                                                SlotOffer.status == OfferStatus.OPEN)).scalars():
+            offer.status = OfferStatus.WITHDRAWN
+            offer.closed_at = utcnow()
+            offer_freed_slot(offer.slot, utcnow(), exclude_entry=entry)
+    entry.status = WaitlistStatus.LEFT
+    db.session.flush()
+
+
+def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: WaitlistEntry | None = None) -> SlotOffer | None:
+    """Offer a slot that has just become free to the first person waiting for its date."""
+    slot = _refresh(slot)
+    if slot.status is not SlotStatus.OPEN or slot.surgery_date.status is not SurgeryDateStatus.PUBLISHED:
+        return None
+    if booking_for_slot(slot) is not None or open_offer_for_slot(slot) is not None:
+        return None
+    settings = get_settings(slot.surgery_date.programme)
+    closes_at = slot.starts_at - timedelta(hours=settings.booking_close_hours)
+    expires_at = min(now + timedelta(hours=settings.offer_hours), closes_at)
+    if expires_at <= now:
+        return None
+    query = (select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == slot.surgery_date_id,
+                                         WaitlistEntry.status == WaitlistStatus.WAITING)
+             .order_by(WaitlistEntry.created_at, WaitlistEntry.id).limit(1))
+    if exclude_entry is not None:
+        query = query.where(WaitlistEntry.id != exclude_entry.id)
+    entry = db.session.execute(query).scalar_one_or_none()
+    if entry is None:
+        return None
+    entry.status = WaitlistStatus.OFFERED
+    offer = SlotOffer(slot=slot, entry=entry, offered_at=now, expires_at=expires_at)
+    db.session.add(offer)
+    db.session.flush()
+    record_audit(None, "surgery.offer.make", offer,
+                 f"Offered {uk_datetime(slot.starts_at)} to {entry.user.email} until {uk_datetime(expires_at)}")
+    emails.send_offer(offer)
+    return offer
+
+
+def accept_offer(offer: SlotOffer, user, now: datetime | None = None) -> SurgeryBooking:
+    """The person offered a freed slot takes it; only once, and only before the offer expires."""
+    now = now or utcnow()
+    if offer.entry.user_id != user.id:
+        raise DomainError("This offer is not for you")
+    lock_person(user)
+    db.session.refresh(offer)
+    if offer.status is not OfferStatus.OPEN:
+        raise DomainError("This offer has already been accepted, or has expired")
+    if offer.expires_at <= now:
+        raise DomainError("This offer has expired")
+    claimed = db.session.execute(
+        update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
+        .values(status=OfferStatus.ACCEPTED, closed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise DomainError("This offer has already been accepted, or has expired")
+    db.session.refresh(offer)
+    booking, _ = book_slot(offer.slot, user, offer.entry.theme, now=now, offer=offer)
+    offer.entry.status = WaitlistStatus.BOOKED
+    db.session.flush()
+    record_audit(user, "surgery.offer.accept", offer, f"{user.email} accepted {uk_datetime(offer.slot.starts_at)}")
+    return booking
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Scheduled: close offers past their time and pass each slot to the next person waiting."""
+    now = now or utcnow()
+    due = list(db.session.execute(
+        select(SlotOffer).where(SlotOffer.status == OfferStatus.OPEN, SlotOffer.expires_at <= now)
+        .order_by(SlotOffer.id)
+    ).scalars())
+    for offer in due:
+        claimed = db.session.execute(
+            update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
+            .values(status=OfferStatus.EXPIRED, closed_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        db.session.refresh(offer)
+        offer.entry.status = WaitlistStatus.EXPIRED
+        db.session.flush()
+        record_audit(None, "surgery.offer.expire", offer,
+                     f"Offer of {uk_datetime(offer.slot.starts_at)} to {offer.entry.user.email} expired")
+        offer_freed_slot(offer.slot, now)
+        db.session.commit()
+    return len(due)
+
+
+def _withdraw_offers(slot: SurgerySlot) -> None:
+    offer = open_offer_for_slot(slot)
+    if offer is not None:
+        offer.status = OfferStatus.WITHDRAWN
+        offer.closed_at = utcnow()
+        offer.entry.status = WaitlistStatus.WAITING
+
+
+# --- Facilitators ------------------------------------------------------------------------------
+
+def facilitator_cancel_slot(actor, slot: SurgerySlot, message: str, now: datetime | None = None) -> None:
+    """Cancel a slot: its booker is told and their invite cancelled; the slot is not re-offered."""
+    now = now or utcnow()
+    if slot.status is not SlotStatus.OPEN:
+        raise DomainError("This slot is already cancelled or removed")
+    booking = booking_for_slot(slot)
+    if booking is not None:
+        booking.cancel(now, actor, message.strip())
+        db.session.flush()
+        emails.send_booking_cancelled(booking, by_facilitator=True, message=message.strip())
+    _withdraw_offers(slot)
+    slot.status = SlotStatus.CANCELLED
+    db.session.flush()
+    record_audit(actor, "surgery.slot.cancel", slot, f"Cancelled slot {uk_datetime(slot.starts_at)}",
+                 after={"message": message.strip(), "booking": booking.id if booking else None})
+
+
+def reopen_slot(actor, slot: SurgerySlot, now: datetime | None = None) -> None:
+    """Make a cancelled or removed slot bookable again; the first person waiting is offered it."""
+    now = now or utcnow()
+    if slot.status is SlotStatus.OPEN:
+        raise DomainError("This slot is already open")
+    if slot.surgery_date.status is SurgeryDateStatus.CANCELLED:
+        raise DomainError("This date is cancelled")
+    slot.status = SlotStatus.OPEN
+    db.session.flush()
+    record_audit(actor, "surgery.slot.reopen", slot, f"Reopened slot {uk_datetime(slot.starts_at)}")
+    offer_freed_slot(slot, now)
+
+
+def facilitator_cancel_date(actor, surgery_date: SurgeryDate, message: str, now: datetime | None = None) -> int:
+    """Cancel a whole date: every booker is told and their invite cancelled."""
+    now = now or utcnow()
+    if surgery_date.status is SurgeryDateStatus.CANCELLED:
+        raise DomainError("This date is already cancelled")
+    cancelled = 0
+    for slot in surgery_date.slots:
+        if slot.status is SlotStatus.OPEN:
+            if booking_for_slot(slot) is not None:
+                cancelled += 1
+            facilitator_cancel_slot(actor, slot, message, now)
+    for entry in db.session.execute(select(WaitlistEntry).where(
+            WaitlistEntry.surgery_date_id == surgery_date.id,
+            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))).scalars():
+        entry.status = WaitlistStatus.LEFT
+    surgery_date.status = SurgeryDateStatus.CANCELLED
+    surgery_date.cancel_message = message.strip()
+    db.session.flush()
+    record_audit(actor, "surgery.date.cancel", surgery_date, f"Cancelled {surgery_date.label}",
+                 after={"message": message.strip(), "bookings_cancelled": cancelled})
+    return cancelled
+
+
+def mark_attendance(actor, booking: SurgeryBooking, attendance: Attendance, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if booking.slot.starts_at > now:
+        raise DomainError("You can mark attendance once the slot has started")
+    if not booking.is_confirmed:
+        raise DomainError("This booking was cancelled")
+    before = booking.attendance.value
+    booking.attendance = attendance
+    db.session.flush()
+    record_audit(actor, "surgery.attendance", booking, f"{booking.user.email}: {attendance.label}",
+                 before={"attendance": before}, after={"attendance": attendance.value})
+
+
+def bookings_csv(surgery_date: SurgeryDate) -> str:
+    """The date's booking list for facilitators: no outlines."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Start (UK time)", "End (UK time)", "Name", "Email", "Organisation", "Job title", "Theme",
+                     "Colleagues joining", "Attendance"])
+    for booking in confirmed_bookings_for_date(surgery_date):
+        colleagues = "; ".join(f"{c['name']} <{c['email']}>" for c in booking.colleagues)
+        writer.writerow([f"{booking.slot.starts_at.astimezone(UK):%Y-%m-%d %H:%M}",
+                         f"{booking.slot.ends_at.astimezone(UK):%H:%M}", booking.user.name, booking.user.email,
+                         booking.user.organisation_name, booking.user.job_title, booking.theme_label, colleagues,
+                         booking.attendance.label])
+    return out.getvalue()
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+def purge_expired_outlines(now: datetime | None = None) -> int:
+    """Erase booking outlines a programme's retention time after the slot; running twice erases nothing more."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(SurgeryBooking, SurgerySettings.outline_retention_days)
+        .join(SurgerySlot, SurgeryBooking.slot_id == SurgerySlot.id)
+        .join(SurgeryDate, SurgerySlot.surgery_date_id == SurgeryDate.id)
+        .outerjoin(SurgerySettings, SurgerySettings.programme_id == SurgeryDate.programme_id)
+        .where(SurgeryBooking.outline != "", SurgeryBooking.outline_erased_at.is_(None))
+    ).all()
+    erased = 0
+    for booking, days in rows:
+        if booking.slot.ends_at + timedelta(days=days if days is not None else 30) <= now:
+            booking.outline = ""
+            booking.outline_erased_at = now
+            erased += 1
+    db.session.flush()
+    return erased
+
+
+def booking_counts(dates: list[SurgeryDate]) -> dict[int, int]:
+    """Confirmed bookings per date, in one query."""
+    if not dates:
+        return {}
+    rows = db.session.execute(
+        select(SurgerySlot.surgery_date_id, func.count(SurgeryBooking.id)).join(SurgeryBooking)
+        .where(SurgerySlot.surgery_date_id.in_([d.id for d in dates]),
+               SurgeryBooking.status == BookingStatus.CONFIRMED)
+        .group_by(SurgerySlot.surgery_date_id)
+    ).all()
+    return dict(rows)
+
+
+def waitlist_for_date(surgery_date: SurgeryDate) -> list[WaitlistEntry]:
+    return list(db.session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id,
+                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id).options(selectinload(WaitlistEntry.user))
+    ).scalars())
+
+
+def facilitator_grants(programme) -> list:
+    from ep_events.accounts.models import Grant, Role
+
+    return list(db.session.execute(
+        select(Grant).where(Grant.programme_id == programme.id, Grant.role == Role.FACILITATOR)
+        .options(selectinload(Grant.user))
+    ).scalars())

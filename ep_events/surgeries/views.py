@@ -1,0 +1,491 @@
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ep_events.accounts import services as accounts
+from ep_events.accounts.models import Grant, Role
+from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, require
+from ep_events.core.errors import DomainError
+from ep_events.core.time import utcnow
+from ep_events.extensions import db, login_manager
+from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.surgeries import services
+from ep_events.surgeries.forms import (AttendanceForm, BookingForm, ButtonForm, CancelBookingForm,
+                                       CancelWithMessageForm, FacilitatorForm, MoveBookingForm, SettingsForm,
+                                       SurgeryDateForm, TeamsLinkForm, WaitlistForm)
+from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate, SurgerySlot,
+                                        WaitlistEntry)
+
+bp = Blueprint("surgeries", __name__)
+
+
+def _programme(slug: str) -> Programme:
+    programme = db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+    if programme is None or programme.kind is not ProgrammeKind.PRACTICE_SURGERIES:
+        abort(404)
+    return programme
+
+
+def _facilitator_only(programme: Programme):
+    """Anonymous visitors sign in; people who do not facilitate this programme get 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(can_facilitate_programme(current_user, programme))
+    return None
+
+
+def _organiser_only(programme: Programme):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(can_manage_programme(current_user, programme))
+    return None
+
+
+def _own_booking(booking_id: int) -> SurgeryBooking:
+    """A practitioner sees only their own bookings: anyone else's is 'not found'."""
+    booking = db.session.get(SurgeryBooking, booking_id)
+    if booking is None or booking.user_id != current_user.id:
+        abort(404)
+    return booking
+
+
+def _status(*forms) -> int:
+    return 400 if any(f.errors for f in forms) else 200
+
+
+def _slot_label(slot: SurgerySlot) -> str:
+    from ep_events.core.time import uk_date, uk_time
+
+    return f"{uk_date(slot.starts_at)}, {uk_time(slot.starts_at)} to {uk_time(slot.ends_at)}"
+
+
+# --- Practitioners -----------------------------------------------------------------------------
+
+@bp.route("/surgeries/<slug>")
+def programme_slots(slug: str):
+    programme = _programme(slug)
+    now = utcnow()
+    availability = services.upcoming_availability(programme, now)
+    settings = services.get_settings(programme)
+    waiting = set()
+    if current_user.is_authenticated:
+        waiting = {e.surgery_date_id for e in services.user_waitlist(current_user)}
+    return render_template("surgeries/slots.html", programme=programme, availability=availability,
+                           settings=settings, waiting=waiting, can_facilitate=can_facilitate_programme(
+                               current_user, programme))
+
+
+@bp.route("/surgeries/slots/<int:slot_id>/book", methods=["GET", "POST"])
+@login_required
+def book(slot_id: int):
+    slot = db.get_or_404(SurgerySlot, slot_id)
+    programme = slot.surgery_date.programme
+    form = BookingForm()
+    if form.validate_on_submit():
+        try:
+            booking, _created = services.book_slot(slot, current_user, form.theme.data, form.outline.data,
+                                                   form.colleagues)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
+    elif request.method == "GET":
+        try:
+            services.check_slot_bookable(slot, utcnow())
+        except DomainError as error:
+            flash(str(error), "error")
+            return redirect(url_for("surgeries.programme_slots", slug=programme.slug))
+    return render_template("surgeries/book.html", form=form, slot=slot, programme=programme,
+                           slot_label=_slot_label(slot)), _status(form)
+
+
+@bp.route("/bookings/<int:booking_id>/confirmed")
+@login_required
+def booking_confirmed(booking_id: int):
+    booking = _own_booking(booking_id)
+    return render_template("surgeries/confirmed.html", booking=booking, slot_label=_slot_label(booking.slot))
+
+
+@bp.route("/bookings")
+@login_required
+def my_bookings():
+    now = utcnow()
+    bookings = services.user_bookings(current_user)
+    upcoming = [b for b in bookings if b.is_confirmed and b.slot.ends_at > now]
+    past = [b for b in bookings if b not in upcoming]
+    return render_template("surgeries/my_bookings.html", upcoming=upcoming, past=list(reversed(past)),
+                           waitlist=services.user_waitlist(current_user),
+                           offers=services.open_offers_for(current_user), slot_label=_slot_label)
+
+
+@bp.route("/bookings/<int:booking_id>")
+@login_required
+def booking_detail(booking_id: int):
+    booking = _own_booking(booking_id)
+    return render_template("surgeries/booking.html", booking=booking, slot_label=_slot_label(booking.slot),
+                           is_upcoming=booking.is_confirmed and booking.slot.starts_at > utcnow())
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_booking(booking_id: int):
+    booking = _own_booking(booking_id)
+    form = CancelBookingForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_booking(booking, current_user, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Your booking is cancelled. We have emailed you and removed it from your calendar.", "success")
+            return redirect(url_for("surgeries.my_bookings"))
+    return render_template("surgeries/cancel.html", form=form, booking=booking,
+                           slot_label=_slot_label(booking.slot)), _status(form)
+
+
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
+@login_required
+def move_booking(booking_id: int):
+    booking = _own_booking(booking_id)
+    availability = services.movable_slots(booking)
+    form = MoveBookingForm()
+    form.slot.choices = [(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
+    if form.validate_on_submit():
+        try:
+            services.move_booking(booking, db.get_or_404(SurgerySlot, form.slot.data), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Your booking has moved to {_slot_label(booking.slot)} (UK time). "
+                  "We have emailed you the updated invite.", "success")
+            return redirect(url_for("surgeries.booking_detail", booking_id=booking.id))
+    return render_template("surgeries/move.html", form=form, booking=booking, availability=availability,
+                           slot_label=_slot_label(booking.slot)), _status(form)
+
+
+@bp.route("/surgeries/dates/<int:date_id>/waitlist", methods=["GET", "POST"])
+@login_required
+def join_waitlist(date_id: int):
+    surgery_date = db.get_or_404(SurgeryDate, date_id)
+    form = WaitlistForm()
+    if form.validate_on_submit():
+        try:
+            services.join_waitlist(surgery_date, current_user, form.theme.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"You are on the waiting list for {surgery_date.label}. If a slot frees, we will email you.",
+                  "success")
+            return redirect(url_for("surgeries.programme_slots", slug=surgery_date.programme.slug))
+    return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date), _status(form)
+
+
+@bp.route("/waitlist/<int:entry_id>/leave", methods=["POST"])
+@login_required
+def leave_waitlist(entry_id: int):
+    entry = db.get_or_404(WaitlistEntry, entry_id)
+    if entry.user_id != current_user.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        try:
+            services.leave_waitlist(entry, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("You have left the waiting list.", "success")
+    return redirect(url_for("surgeries.my_bookings"))
+
+
+@bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
+@login_required
+def offer(offer_id: int):
+    slot_offer = db.get_or_404(SlotOffer, offer_id)
+    if slot_offer.entry.user_id != current_user.id:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            booking = services.accept_offer(slot_offer, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
+    return render_template("surgeries/offer.html", form=form, offer=slot_offer, slot_label=_slot_label(slot_offer.slot),
+                           now=utcnow()), _status(form)
+
+
+# --- Facilitators ------------------------------------------------------------------------------
+
+@bp.route("/surgeries/<slug>/manage")
+def manage(slug: str):
+    programme = _programme(slug)
+    if (denied := _facilitator_only(programme)) is not None:
+        return denied
+    dates = list(db.session.execute(
+        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id).order_by(SurgeryDate.starts_at.desc())
+    ).scalars())
+    counts = services.booking_counts(dates)
+    return render_template("surgeries/manage.html", programme=programme, dates=dates, counts=counts,
+                           can_manage=can_manage_programme(current_user, programme))
+
+
+@bp.route("/surgeries/<slug>/manage/dates/new", methods=["GET", "POST"])
+def new_date(slug: str):
+    programme = _programme(slug)
+    if (denied := _facilitator_only(programme)) is not None:
+        return denied
+    form = SurgeryDateForm()
+    settings = services.get_settings(programme)
+    if form.validate_on_submit():
+        try:
+            starts, ends = form.window()
+            surgery_date = services.create_surgery_date(current_user, programme, form.day.data,
+                                                        SessionKind(form.session.data), starts, ends)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Slots generated. Check them, remove any you do not want, then publish the date.", "success")
+            return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
+    return render_template("surgeries/new_date.html", form=form, programme=programme, settings=settings), \
+        _status(form)
+
+
+def _date_for_facilitator(date_id: int):
+    surgery_date = db.get_or_404(SurgeryDate, date_id)
+    return surgery_date, _facilitator_only(surgery_date.programme)
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>", methods=["GET"])
+def manage_date(date_id: int, teams_form=None, status=200):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    bookings = {b.slot_id: b for b in services.confirmed_bookings_for_date(surgery_date)}
+    teams_form = teams_form or TeamsLinkForm(data={"teams_url": surgery_date.teams_url})
+    return render_template("surgeries/manage_date.html", surgery_date=surgery_date, bookings=bookings,
+                           teams_form=teams_form, form=teams_form, attendance_form=AttendanceForm(),
+                           now=utcnow(), slot_label=_slot_label,
+                           waitlist=services.waitlist_for_date(surgery_date)), status
+
+
+def _facilitator_action(date_id: int, action, success: str):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    if ButtonForm().validate_on_submit():
+        try:
+            action(surgery_date)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(success, "success")
+    return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>/publish", methods=["POST"])
+def publish_date(date_id: int):
+    return _facilitator_action(date_id, lambda d: services.publish_surgery_date(current_user, d),
+                               "The date is published: practitioners can now book its slots.")
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>/teams", methods=["POST"])
+def set_teams_link(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    form = TeamsLinkForm()
+    if form.validate_on_submit():
+        try:
+            sent = services.set_teams_url(current_user, surgery_date, form.teams_url.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Joining link saved." + (f" {sent} booked {'person has' if sent == 1 else 'people have'} been "
+                                           "sent the updated invite." if sent else ""), "success")
+            return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
+    return manage_date(date_id, teams_form=form, status=400)
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>/cancel", methods=["GET", "POST"])
+def cancel_date(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    form = CancelWithMessageForm()
+    if form.validate_on_submit():
+        try:
+            count = services.facilitator_cancel_date(current_user, surgery_date, form.message.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"The date is cancelled. {count} booked {'person was' if count == 1 else 'people were'} told.",
+                  "success")
+            return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
+    return render_template("surgeries/cancel_date.html", form=form, surgery_date=surgery_date), _status(form)
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>/bookings.csv")
+def bookings_csv(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    filename = f"surgery-{surgery_date.day.isoformat()}-{surgery_date.session.value}-bookings.csv"
+    return Response(services.bookings_csv(surgery_date), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _slot_for_facilitator(slot_id: int):
+    slot = db.get_or_404(SurgerySlot, slot_id)
+    return slot, _facilitator_only(slot.surgery_date.programme)
+
+
+@bp.route("/surgeries/manage/slots/<int:slot_id>/remove", methods=["POST"])
+def remove_slot(slot_id: int):
+    slot, denied = _slot_for_facilitator(slot_id)
+    if denied is not None:
+        return denied
+    return _facilitator_action(slot.surgery_date_id, lambda d: services.remove_slot(current_user, slot),
+                               f"Slot {_slot_label(slot)} removed.")
+
+
+@bp.route("/surgeries/manage/slots/<int:slot_id>/reopen", methods=["POST"])
+def reopen_slot(slot_id: int):
+    slot, denied = _slot_for_facilitator(slot_id)
+    if denied is not None:
+        return denied
+    return _facilitator_action(slot.surgery_date_id, lambda d: services.reopen_slot(current_user, slot),
+                               f"Slot {_slot_label(slot)} is open again.")
+
+
+@bp.route("/surgeries/manage/slots/<int:slot_id>/cancel", methods=["GET", "POST"])
+def cancel_slot(slot_id: int):
+    slot, denied = _slot_for_facilitator(slot_id)
+    if denied is not None:
+        return denied
+    form = CancelWithMessageForm()
+    booking = services.booking_for_slot(slot)
+    if form.validate_on_submit():
+        try:
+            services.facilitator_cancel_slot(current_user, slot, form.message.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Slot {_slot_label(slot)} cancelled." + (" The person booked has been told." if booking else ""),
+                  "success")
+            return redirect(url_for("surgeries.manage_date", date_id=slot.surgery_date_id))
+    return render_template("surgeries/cancel_slot.html", form=form, slot=slot, booking=booking,
+                           slot_label=_slot_label(slot)), _status(form)
+
+
+@bp.route("/surgeries/manage/bookings/<int:booking_id>/attendance", methods=["POST"])
+def mark_attendance(booking_id: int):
+    booking = db.get_or_404(SurgeryBooking, booking_id)
+    if (denied := _facilitator_only(booking.slot.surgery_date.programme)) is not None:
+        return denied
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_attendance(current_user, booking, Attendance(form.attendance.data))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Attendance saved for {booking.user.name}.", "success")
+    else:
+        flash("Choose attended or did not attend", "error")
+    return redirect(url_for("surgeries.manage_date", date_id=booking.slot.surgery_date_id))
+
+
+# --- Organisers --------------------------------------------------------------------------------
+
+@bp.route("/surgeries/<slug>/settings", methods=["GET", "POST"])
+def settings(slug: str):
+    programme = _programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    current = services.get_settings(programme)
+    data = None
+    if request.method == "GET":
+        data = {k: getattr(current, k) for k in services.SETTING_FIELDS}
+        for key in ("am_starts", "am_ends", "pm_starts", "pm_ends"):
+            data[key] = data[key].strftime("%H:%M")
+        data["reminder_hours"] = ", ".join(str(h) for h in current.reminder_hours)
+    form = SettingsForm(data=data)
+    if form.validate_on_submit():
+        try:
+            services.update_settings(current_user, programme, **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Surgery settings saved.", "success")
+            return redirect(url_for("surgeries.settings", slug=slug))
+    return render_template("surgeries/settings.html", form=form, programme=programme,
+                           facilitator_form=FacilitatorForm(formdata=None),
+                           facilitators=services.facilitator_grants(programme)), _status(form)
+
+
+@bp.route("/surgeries/<slug>/facilitators", methods=["POST"])
+def add_facilitator(slug: str):
+    programme = _programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    form = FacilitatorForm()
+    if form.validate_on_submit():
+        person = accounts.get_user_by_email(form.email.data)
+        try:
+            if person is None:
+                raise DomainError("There is no EP Events account with that email address. Ask them to create one.",
+                                  field="email")
+            accounts.grant_role(current_user, person, Role.FACILITATOR, programme=programme)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"{person.name} is now a facilitator of {programme.name}.", "success")
+            return redirect(url_for("surgeries.settings", slug=slug))
+    current = services.get_settings(programme)
+    settings_form = SettingsForm(data={k: getattr(current, k) for k in services.SETTING_FIELDS})
+    return render_template("surgeries/settings.html", form=settings_form, programme=programme,
+                           facilitator_form=form, facilitators=services.facilitator_grants(programme)), 400
+
+
+@bp.route("/surgeries/<slug>/facilitators/<int:grant_id>/remove", methods=["POST"])
+def remove_facilitator(slug: str, grant_id: int):
+    programme = _programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    grant = db.get_or_404(Grant, grant_id)
+    if grant.programme_id != programme.id or grant.role is not Role.FACILITATOR:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        name = grant.user.name
+        accounts.revoke_grant(current_user, grant)
+        db.session.commit()
+        flash(f"{name} is no longer a facilitator of {programme.name}.", "success")
+    return redirect(url_for("surgeries.settings", slug=slug))
