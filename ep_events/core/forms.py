@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -11,7 +12,7 @@ class Form(FlaskForm):
 
     def add_domain_error(self, error) -> None:
         field_name = getattr(error, "field", None)
-        field = getattr(self, field_name, None) if field_name else None
+        field = self._fields.get(field_name) if field_name else None
         if field is None:
             # Put it on the first field so it appears in the error summary with a link.
             field = next(iter(self._fields.values()))
@@ -33,9 +34,8 @@ class OrganisationSelectField(SelectField):
         super().__init__(*args, **kwargs)
 
     def set_organisations(self, organisations) -> None:
-        self.choices = [("", "Choose your organisation")] + [(str(o.id), o.name) for o in organisations] + [
-            (self.OTHER, "Other (not listed)")
-        ]
+        self.choices = [SelectChoice("", "Choose your organisation")] + [
+            SelectChoice(str(o.id), o.name) for o in organisations] + [SelectChoice(self.OTHER, "Other (not listed)")]
 
 
 def require_other_text(form, other_field_name: str):

@@ -26,7 +26,7 @@ class CaughtMessage:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        return str(self.message["Subject"]).strip()
 
     def part(self, content_type: str) -> str | None:
         for part in self.message.walk():

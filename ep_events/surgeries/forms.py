@@ -3,6 +3,7 @@ from datetime import time
 from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovDateInput, GovRadioInput, GovSubmitInput,
                                                 GovTextArea, GovTextInput)
 from wtforms import DateField, EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ep_events.core.forms import Form
@@ -15,7 +16,7 @@ EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.
 
 
 class BookingForm(Form):
-    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=list(THEMES),
+    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=[SelectChoice(v, label) for v, label in THEMES],
                        validators=[InputRequired("Choose what you would like to discuss")])
     outline = TextAreaField("Outline (optional)", widget=GovCharacterCount(), description=OUTLINE_HINT,
                             validators=[Optional(), Length(max=OUTLINE_MAX,
@@ -28,13 +29,16 @@ class BookingForm(Form):
                                   validators=[Optional(), Email(EMAIL_FORMAT, check_deliverability=False)])
     submit = SubmitField("Confirm booking", widget=GovSubmitInput())
 
-    def validate_colleague1_email(self, field):
-        if bool(self.colleague1_name.data) != bool(field.data):
-            raise ValidationError("Enter both the name and the email address of colleague 1")
-
-    def validate_colleague2_email(self, field):
-        if bool(self.colleague2_name.data) != bool(field.data):
-            raise ValidationError("Enter both the name and the email address of colleague 2")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for n in (1, 2):
+            name, email = getattr(self, f"colleague{n}_name"), getattr(self, f"colleague{n}_email")
+            if bool((name.data or "").strip()) != bool((email.data or "").strip()):
+                missing = email if name.data else name
+                missing.errors = list(missing.errors) + [
+                    f"Enter both the name and the email address of colleague {n}"]
+                valid = False
+        return valid
 
     @property
     def colleagues(self) -> list[dict]:
@@ -56,7 +60,7 @@ class MoveBookingForm(Form):
 
 
 class WaitlistForm(Form):
-    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=list(THEMES),
+    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=[SelectChoice(v, label) for v, label in THEMES],
                        default="general", validators=[InputRequired("Choose what you would like to discuss")])
     submit = SubmitField("Join the waiting list", widget=GovSubmitInput())
 
@@ -78,8 +82,8 @@ class SurgeryDateForm(Form):
                     validators=[InputRequired("Enter the date of the surgery")],
                     format=["%d %m %Y", "%d %B %Y", "%d %b %Y"])
     session = RadioField("Session", widget=GovRadioInput(),
-                         choices=[(SessionKind.AM.value, "AM"), (SessionKind.PM.value, "PM"),
-                                  (SessionKind.CUSTOM.value, "Custom window")],
+                         choices=[SelectChoice(SessionKind.AM.value, "AM"), SelectChoice(SessionKind.PM.value, "PM"),
+                                  SelectChoice(SessionKind.CUSTOM.value, "Custom window")],
                          validators=[InputRequired("Choose AM, PM or a custom window")])
     custom_starts = StringField("Custom window starts (UK time)", widget=GovTextInput(),
                                 description="Only for a custom window. 24-hour clock, like 10:00",
@@ -89,17 +93,22 @@ class SurgeryDateForm(Form):
                               validators=[Optional()])
     submit = SubmitField("Generate slots", widget=GovSubmitInput())
 
-    def validate_custom_starts(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.day.errors and self.day.raw_data and any(self.day.raw_data):
+            self.day.errors = ["Enter a real date, like 16 6 2027"]
         if self.session.data == SessionKind.CUSTOM.value:
-            if not field.data:
-                raise ValidationError("Enter when the custom window starts")
-            _time(field.data, "start time")
-
-    def validate_custom_ends(self, field):
-        if self.session.data == SessionKind.CUSTOM.value:
-            if not field.data:
-                raise ValidationError("Enter when the custom window ends")
-            _time(field.data, "end time")
+            for field, label in ((self.custom_starts, "starts"), (self.custom_ends, "ends")):
+                if not (field.data or "").strip():
+                    field.errors = list(field.errors) + [f"Enter when the custom window {label}"]
+                    valid = False
+                    continue
+                try:
+                    _time(field.data, "time")
+                except ValidationError as error:
+                    field.errors = list(field.errors) + [str(error)]
+                    valid = False
+        return valid
 
     def window(self) -> tuple[time | None, time | None]:
         if self.session.data != SessionKind.CUSTOM.value:
@@ -123,8 +132,8 @@ class CancelWithMessageForm(Form):
 
 class AttendanceForm(Form):
     attendance = RadioField("Attendance", widget=GovRadioInput(),
-                            choices=[(Attendance.ATTENDED.value, "Attended"),
-                                     (Attendance.DID_NOT_ATTEND.value, "Did not attend")],
+                            choices=[SelectChoice(Attendance.ATTENDED.value, "Attended"),
+                                     SelectChoice(Attendance.DID_NOT_ATTEND.value, "Did not attend")],
                             validators=[InputRequired("Choose attended or did not attend")])
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
 

@@ -1,6 +1,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
@@ -153,7 +154,7 @@ def move_booking(booking_id: int):
     booking = _own_booking(booking_id)
     availability = services.movable_slots(booking)
     form = MoveBookingForm()
-    form.slot.choices = [(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
+    form.slot.choices = [SelectChoice(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
     if form.validate_on_submit():
         try:
             services.move_booking(booking, db.get_or_404(SurgerySlot, form.slot.data), current_user)

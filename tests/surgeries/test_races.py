@@ -1,0 +1,162 @@
+"""Concurrent clicks: the database, not Python, guarantees no double booking (SQLite and PostgreSQL)."""
+
+import threading
+
+
+import pytest
+from sqlalchemy import func, select
+
+from ep_events.core.errors import DomainError
+from ep_events.extensions import db
+from ep_events.notifications.models import OutboxMessage
+from ep_events.surgeries import services
+from ep_events.surgeries.models import BookingStatus, SlotOffer, SurgeryBooking, SurgerySlot
+from tests import factories
+
+
+def race(app, attempts):
+    """Run each attempt in its own thread, app context and database connection, all released at once."""
+    barrier = threading.Barrier(len(attempts))
+    results = [None] * len(attempts)
+
+    def run(index, attempt):
+        with app.app_context():
+            barrier.wait()
+            try:
+                attempt()
+                db.session.commit()
+                results[index] = "ok"
+            except DomainError as error:
+                db.session.rollback()
+                results[index] = str(error)
+            except Exception as error:  # surfaced in the assertion below
+                db.session.rollback()
+                results[index] = f"crash: {type(error).__name__}: {error}"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _counts():
+    bookings = db.session.execute(select(func.count(SurgeryBooking.id))
+                                  .where(SurgeryBooking.status == BookingStatus.CONFIRMED)).scalar_one()
+    outbox = db.session.execute(select(func.count(OutboxMessage.id))).scalar_one()
+    return bookings, outbox
+
+
+def _fifty_people_one_slot(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    people = [factories.user() for _ in range(50)]
+    db.session.commit()
+    slot_id, person_ids = surgery_date.slots[0].id, [p.id for p in people]
+
+    def attempt_for(person_id):
+        def attempt():
+            from ep_events.accounts.models import User
+
+            services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
+        return attempt
+
+    results = race(app, [attempt_for(pid) for pid in person_ids])
+    assert results.count("ok") == 1, results
+    assert all(r == "ok" or r.startswith("Sorry, that slot has just been taken") for r in results), results
+    db.session.expire_all()
+    assert _counts() == (1, 1)
+
+
+def test_fifty_people_booking_one_slot_at_once_on_sqlite_gives_exactly_one_booking(app):
+    _fifty_people_one_slot(app)
+
+
+@pytest.mark.postgres
+def test_fifty_people_booking_one_slot_at_once_on_postgresql_gives_exactly_one_booking(pg_app):
+    _fifty_people_one_slot(pg_app)
+
+
+def _person_at_limit_books_twice(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    person = factories.user()
+    services.book_slot(surgery_date.slots[0], person, "general")
+    db.session.commit()
+    slot_ids, person_id = [s.id for s in surgery_date.slots[1:]], person.id
+
+    def attempt_for(slot_id):
+        def attempt():
+            from ep_events.accounts.models import User
+
+            services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
+        return attempt
+
+    # Two different slots at once, five clicks each: the limit of 2 allows exactly one more booking.
+    # Repeat clicks on the slot that won return that same booking ("ok"), so count bookings, not oks.
+    results = race(app, [attempt_for(sid) for sid in slot_ids * 5])
+    assert all(r == "ok" or "You already have 2 upcoming surgery bookings" in r for r in results), results
+    assert "ok" in results and any("You already have 2" in r for r in results), results
+    db.session.expire_all()
+    assert _counts() == (2, 2)
+
+
+def test_a_practitioner_at_their_limit_booking_twice_at_once_on_sqlite(app):
+    _person_at_limit_books_twice(app)
+
+
+@pytest.mark.postgres
+def test_a_practitioner_at_their_limit_booking_twice_at_once_on_postgresql(pg_app):
+    _person_at_limit_books_twice(pg_app)
+
+
+def _offer_accepted_twice(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    booker = factories.user()
+    others = [factories.user() for _ in range(len(surgery_date.slots) - 1)]
+    booking, _ = services.book_slot(surgery_date.slots[0], booker, "general")
+    for slot, other in zip(surgery_date.slots[1:], others):
+        services.book_slot(slot, other, "general")
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting)
+    services.cancel_booking(booking, booker)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    db.session.commit()
+    offer_id, waiting_id, intruder = offer.id, waiting.id, factories.user()
+    db.session.commit()
+    intruder_id, slot_id = intruder.id, offer.slot_id
+
+    def accept():
+        from ep_events.accounts.models import User
+
+        services.accept_offer(db.session.get(SlotOffer, offer_id), db.session.get(User, waiting_id))
+
+    def snatch():
+        from ep_events.accounts.models import User
+
+        services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, intruder_id), "general")
+
+    results = race(app, [accept] * 10 + [snatch] * 5)
+    assert results[:10].count("ok") == 1, results
+    assert all(r == "ok" or "already been accepted" in r for r in results[:10]), results
+    assert all("Sorry, that slot has just been taken" in r for r in results[10:]), results
+    db.session.expire_all()
+    booked = db.session.execute(select(SurgeryBooking).where(SurgeryBooking.slot_id == slot_id,
+                                                             SurgeryBooking.status == BookingStatus.CONFIRMED)
+                                ).scalar_one()
+    assert booked.user_id == waiting_id
+
+
+def test_an_offer_accepted_twice_at_once_books_once_on_sqlite(app):
+    _offer_accepted_twice(app)
+
+
+@pytest.mark.postgres
+def test_an_offer_accepted_twice_at_once_books_once_on_postgresql(pg_app):
+    _offer_accepted_twice(pg_app)
+
+

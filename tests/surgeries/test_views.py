@@ -1,0 +1,246 @@
+"""Pages: what practitioners, facilitators and organisers see, and who is turned away."""
+
+import pytest
+from sqlalchemy import func, select
+
+from ep_events.accounts.models import Role
+from ep_events.extensions import db
+from ep_events.surgeries import services
+from ep_events.surgeries.models import SurgeryBooking, SurgeryDate, SurgeryDateStatus
+from tests import factories
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def world(app):
+    programme = factories.surgery_programme(slug="mtc")
+    other_programme = factories.surgery_programme(slug="elsewhere")
+    surgery_date = factories.surgery_date(programme, days_ahead=10, teams_url=factories.TEAMS_URL)
+    facilitator = factories.user(roles=[(Role.FACILITATOR, programme)])
+    other_facilitator = factories.user(roles=[(Role.FACILITATOR, other_programme)])
+    organiser = factories.user(roles=[(Role.ORGANISER, programme)])
+    practitioner = factories.user()
+    db.session.commit()
+    return dict(programme=programme, surgery_date=surgery_date, facilitator=facilitator,
+                other_facilitator=other_facilitator, organiser=organiser, practitioner=practitioner)
+
+
+def booking_count():
+    return db.session.execute(select(func.count(SurgeryBooking.id))).scalar_one()
+
+
+def test_slot_picker_lists_free_slots_by_date_in_uk_time(client, world):
+    body = client.get("/surgeries/mtc").get_data(as_text=True)
+    assert world["surgery_date"].label in body
+    assert "Book 9:30am to 10:10am" in body
+    assert "All times are UK time" in body
+
+
+def test_booking_needs_sign_in(client, world):
+    slot = world["surgery_date"].slots[0]
+    response = client.get(f"/surgeries/slots/{slot.id}/book")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_booking_form_says_not_to_include_identifying_details(client, world):
+    sign_in(client, world["practitioner"])
+    body = client.get(f"/surgeries/slots/{world['surgery_date'].slots[0].id}/book").get_data(as_text=True)
+    assert "Do not include names, dates of birth, addresses or other identifying details" in body
+    assert "Are you thinking about EP for a child but are not sure that it is the right plan?" in body
+    assert "General practice discussion" in body
+
+
+def test_booking_without_a_theme_shows_the_error_summary_and_saves_nothing(client, world):
+    sign_in(client, world["practitioner"])
+    response = client.post(f"/surgeries/slots/{world['surgery_date'].slots[0].id}/book", data={"outline": "x"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There is a problem" in body and "Choose what you would like to discuss" in body
+    assert booking_count() == 0
+
+
+def test_colleague_needs_name_and_email(client, world):
+    sign_in(client, world["practitioner"])
+    response = client.post(f"/surgeries/slots/{world['surgery_date'].slots[0].id}/book",
+                           data={"theme": "general", "colleague1_name": "Just A Name"})
+    assert response.status_code == 400
+    assert "Enter both the name and the email address of colleague 1" in response.get_data(as_text=True)
+    assert booking_count() == 0
+
+
+def test_booking_shows_the_confirmation_and_a_double_submit_books_once(client, world):
+    sign_in(client, world["practitioner"])
+    url = f"/surgeries/slots/{world['surgery_date'].slots[0].id}/book"
+    first = client.post(url, data={"theme": "general"})
+    second = client.post(url, data={"theme": "general"})
+    assert first.status_code == 302 and second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Surgery booked" in page and "UK time" in page
+    assert booking_count() == 1
+
+
+def test_a_taken_slot_says_sorry(client, world):
+    slot = world["surgery_date"].slots[0]
+    services.book_slot(slot, factories.user(), "general")
+    db.session.commit()
+    sign_in(client, world["practitioner"])
+    response = client.post(f"/surgeries/slots/{slot.id}/book", data={"theme": "general"})
+    assert response.status_code == 400
+    assert "Sorry, that slot has just been taken" in response.get_data(as_text=True)
+
+
+def test_my_bookings_then_cancel_and_move(client, world):
+    practitioner = world["practitioner"]
+    booking, _ = services.book_slot(world["surgery_date"].slots[0], practitioner, "general")
+    db.session.commit()
+    sign_in(client, practitioner)
+    assert "9:30am" in client.get("/bookings").get_data(as_text=True)
+    move_page = client.get(f"/bookings/{booking.id}/move").get_data(as_text=True)
+    assert "10:20am to 11:00am" in move_page
+    response = client.post(f"/bookings/{booking.id}/move", data={"slot": world["surgery_date"].slots[1].id})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert booking.slot_id == world["surgery_date"].slots[1].id
+    response = client.post(f"/bookings/{booking.id}/cancel", data={"reason": "Leave"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert booking.status.value == "cancelled"
+
+
+def test_a_practitioner_cannot_see_anothers_booking_or_outline(client, world):
+    booking, _ = services.book_slot(world["surgery_date"].slots[0], factories.user(), "general",
+                                    outline="A private outline")
+    db.session.commit()
+    sign_in(client, world["practitioner"])
+    for url in (f"/bookings/{booking.id}", f"/bookings/{booking.id}/confirmed", f"/bookings/{booking.id}/move",
+                f"/bookings/{booking.id}/cancel"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "A private outline" not in response.get_data(as_text=True)
+    assert client.post(f"/bookings/{booking.id}/cancel").status_code == 404
+    db.session.expire_all()
+    assert booking.is_confirmed
+
+
+def _facilitator_urls(world, booking):
+    d, slot = world["surgery_date"], world["surgery_date"].slots[1]
+    return [
+        ("GET", "/surgeries/mtc/manage"), ("GET", "/surgeries/mtc/manage/dates/new"),
+        ("POST", "/surgeries/mtc/manage/dates/new"),
+        ("GET", f"/surgeries/manage/dates/{d.id}"), ("POST", f"/surgeries/manage/dates/{d.id}/publish"),
+        ("POST", f"/surgeries/manage/dates/{d.id}/teams"), ("GET", f"/surgeries/manage/dates/{d.id}/cancel"),
+        ("POST", f"/surgeries/manage/dates/{d.id}/cancel"), ("GET", f"/surgeries/manage/dates/{d.id}/bookings.csv"),
+        ("POST", f"/surgeries/manage/slots/{slot.id}/remove"), ("POST", f"/surgeries/manage/slots/{slot.id}/reopen"),
+        ("GET", f"/surgeries/manage/slots/{slot.id}/cancel"), ("POST", f"/surgeries/manage/slots/{slot.id}/cancel"),
+        ("POST", f"/surgeries/manage/bookings/{booking.id}/attendance"),
+    ]
+
+
+ORGANISER_URLS = [("GET", "/surgeries/mtc/settings"), ("POST", "/surgeries/mtc/settings"),
+                  ("POST", "/surgeries/mtc/facilitators")]
+
+
+def test_facilitator_and_organiser_pages_turn_away_everyone_else(app, world):
+    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
+                                    outline="Outline only facilitators see")
+    db.session.commit()
+    urls = _facilitator_urls(world, booking) + ORGANISER_URLS
+    anonymous = app.test_client()
+    for method, url in urls:
+        response = anonymous.open(url, method=method)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (method, url)
+    for person in (world["practitioner"], world["other_facilitator"]):
+        client = app.test_client()
+        sign_in(client, person)
+        for method, url in urls:
+            response = client.open(url, method=method)
+            assert response.status_code == 403, (person.email, method, url)
+            assert "Outline only facilitators see" not in response.get_data(as_text=True)
+    client = app.test_client()
+    sign_in(client, world["facilitator"])
+    for method, url in ORGANISER_URLS:
+        assert client.open(url, method=method).status_code == 403, url
+    db.session.expire_all()
+    assert booking.is_confirmed and world["surgery_date"].status is SurgeryDateStatus.PUBLISHED
+
+
+def test_facilitator_sees_bookings_with_outlines_but_the_csv_has_none(client, world):
+    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "assessing-adopter",
+                                    outline="Outline for facilitators",
+                                    colleagues=[{"name": "Col League", "email": "col@example.org"}])
+    db.session.commit()
+    sign_in(client, world["facilitator"])
+    page = client.get(f"/surgeries/manage/dates/{world['surgery_date'].id}").get_data(as_text=True)
+    assert world["practitioner"].name in page
+    assert "Outline for facilitators" in page
+    assert "Col League" in page
+    assert "Are you assessing a prospective adopter for EP" in page
+    csv = client.get(f"/surgeries/manage/dates/{world['surgery_date'].id}/bookings.csv")
+    assert csv.mimetype == "text/csv"
+    text = csv.get_data(as_text=True)
+    assert world["practitioner"].email in text and "Col League" in text
+    assert "Outline for facilitators" not in text
+
+
+def test_facilitator_creates_previews_removes_a_slot_and_publishes_a_date(client, world):
+    from datetime import timedelta
+
+    from ep_events.core.time import utcnow
+
+    sign_in(client, world["facilitator"])
+    day = (utcnow() + timedelta(days=40)).date()
+    response = client.post("/surgeries/mtc/manage/dates/new",
+                           data={"day": [str(day.day), str(day.month), str(day.year)], "session": "pm"})
+    assert response.status_code == 302
+    new = db.session.execute(select(SurgeryDate).where(SurgeryDate.day == day)).scalar_one()
+    assert new.status is SurgeryDateStatus.DRAFT
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This date is a draft" in page and "1:30pm to 2:10pm" in page
+    assert "1:30pm" not in client.get("/surgeries/mtc").get_data(as_text=True)
+    client.post(f"/surgeries/manage/slots/{new.slots[-1].id}/remove")
+    client.post(f"/surgeries/manage/dates/{new.id}/publish")
+    db.session.expire_all()
+    assert new.status is SurgeryDateStatus.PUBLISHED
+    assert new.slots[-1].status.value == "removed"
+    picker = client.get("/surgeries/mtc").get_data(as_text=True)
+    assert "Book 1:30pm to 2:10pm" in picker
+
+
+def test_a_date_form_with_bad_input_shows_the_error_summary_and_saves_nothing(client, world):
+    sign_in(client, world["facilitator"])
+    response = client.post("/surgeries/mtc/manage/dates/new", data={"day": ["31", "2", "2027"], "session": "custom"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in body
+    assert "Enter when the custom window starts" in body
+    assert db.session.execute(select(func.count(SurgeryDate.id))).scalar_one() == 1
+
+
+def test_a_teams_link_must_be_a_teams_meeting_url(client, world):
+    sign_in(client, world["facilitator"])
+    d = world["surgery_date"]
+    response = client.post(f"/surgeries/manage/dates/{d.id}/teams", data={"teams_url": "http://example.org/meet"})
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert d.teams_url == factories.TEAMS_URL
+
+
+def test_organiser_changes_settings_and_adds_a_facilitator(client, world):
+    sign_in(client, world["organiser"])
+    data = {"slot_minutes": "30", "buffer_minutes": "5", "booking_close_hours": "12", "max_upcoming_bookings": "3",
+            "offer_hours": "6", "outline_retention_days": "14", "am_starts": "09:00", "am_ends": "12:00",
+            "pm_starts": "13:00", "pm_ends": "16:00", "reminder_hours": "48, 2"}
+    assert client.post("/surgeries/mtc/settings", data=data).status_code == 302
+    settings = services.get_settings(world["programme"])
+    db.session.refresh(settings)
+    assert (settings.slot_minutes, settings.max_upcoming_bookings, settings.reminder_hours) == (30, 3, [48, 2])
+    bad = client.post("/surgeries/mtc/settings", data=data | {"slot_minutes": "abc", "am_ends": "08:00"})
+    assert bad.status_code == 400 and "There is a problem" in bad.get_data(as_text=True)
+    newcomer = factories.user(email="new-facilitator@example.org")
+    db.session.commit()
+    assert client.post("/surgeries/mtc/facilitators", data={"email": "new-facilitator@example.org"}).status_code == 302
+    db.session.expire_all()
+    assert newcomer.has_role(Role.FACILITATOR, programme=world["programme"])
+    missing = client.post("/surgeries/mtc/facilitators", data={"email": "nobody@example.org"})
+    assert missing.status_code == 400 and "There is no EP Events account" in missing.get_data(as_text=True)

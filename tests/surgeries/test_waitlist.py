@@ -1,0 +1,170 @@
+"""A full date keeps a waiting list; a freed slot is offered to the first person, who has a set time."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ep_events.core.audit import AuditEntry
+from ep_events.core.errors import DomainError
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+from ep_events.surgeries import services
+from ep_events.surgeries.models import OfferStatus, SlotOffer, WaitlistStatus
+from tests import factories
+
+
+@pytest.fixture
+def full_date(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    bookings = [services.book_slot(slot, factories.user(), "general")[0] for slot in surgery_date.slots]
+    return programme, surgery_date, bookings
+
+
+def actions():
+    return [e.action for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+def test_only_a_full_date_has_a_waiting_list(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    with pytest.raises(DomainError, match="still has free slots"):
+        services.join_waitlist(surgery_date, factories.user())
+
+
+def test_a_freed_slot_is_offered_to_the_first_person_waiting_by_email(full_date, deliver):
+    programme, surgery_date, bookings = full_date
+    first, second = factories.user(), factories.user()
+    services.join_waitlist(surgery_date, first)
+    services.join_waitlist(surgery_date, second)
+    db.session.commit()
+    deliver()
+    services.cancel_booking(bookings[0], bookings[0].user)
+    db.session.commit()
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert offer.entry.user_id == first.id
+    assert offer.expires_at - offer.offered_at == timedelta(hours=12)
+    offer_mail = [m for m in deliver() if m.recipients == [first.email]]
+    assert offer_mail and offer_mail[0].subject.startswith("A surgery slot is free for you")
+    assert f"/offers/{offer.id}" in offer_mail[0].text
+    assert "surgery.offer.make" in actions()
+
+
+def test_while_offered_the_slot_is_held_for_that_person(full_date):
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    with pytest.raises(DomainError, match="just been taken"):
+        services.book_slot(surgery_date.slots[0], factories.user(), "general")
+    availability = services.upcoming_availability(programme)
+    assert availability[0].free_slots == []
+
+
+def test_accepting_an_offer_books_the_slot_and_is_logged(full_date):
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting, theme="reflect")
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    booking = services.accept_offer(offer, waiting)
+    assert booking.slot_id == surgery_date.slots[0].id and booking.theme == "reflect"
+    assert offer.status is OfferStatus.ACCEPTED and offer.entry.status is WaitlistStatus.BOOKED
+    assert "surgery.offer.accept" in actions()
+
+
+def test_an_offer_cannot_be_accepted_by_someone_else(full_date):
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    with pytest.raises(DomainError, match="not for you"):
+        services.accept_offer(offer, factories.user())
+
+
+def test_an_unaccepted_offer_expires_and_passes_to_the_next_person(full_date, deliver, mailbox):
+    programme, surgery_date, bookings = full_date
+    first, second = factories.user(), factories.user()
+    services.join_waitlist(surgery_date, first)
+    services.join_waitlist(surgery_date, second)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert services.expire_offers(now=offer.expires_at - timedelta(seconds=1)) == 0
+    assert services.expire_offers(now=offer.expires_at) == 1
+    db.session.expire_all()
+    assert offer.status is OfferStatus.EXPIRED
+    assert offer.entry.status is WaitlistStatus.EXPIRED
+    with pytest.raises(DomainError, match="already been accepted, or has expired"):
+        services.accept_offer(offer, first, now=offer.expires_at)
+    second_offer = db.session.execute(select(SlotOffer).where(SlotOffer.status == OfferStatus.OPEN)).scalar_one()
+    assert second_offer.entry.user_id == second.id
+    assert [m.recipients for m in deliver()] == [[second.email]]
+    assert "surgery.offer.expire" in actions()
+    # Running the job again does nothing twice.
+    assert services.expire_offers(now=offer.expires_at) == 0
+
+
+def test_an_offer_never_runs_past_booking_close(app):
+    programme = factories.surgery_programme()
+    now = utcnow()
+    # A date whose first slot starts 30 hours from now: booking closes in 6 hours, before 12 hours pass.
+    surgery_date = factories.surgery_date(programme, days_ahead=2)
+    services.get_settings(programme).booking_close_hours = 24
+    slot = surgery_date.slots[0]
+    start = slot.starts_at - timedelta(hours=30)
+    bookings = [services.book_slot(s, factories.user(), "general", now=start)[0] for s in surgery_date.slots]
+    services.join_waitlist(surgery_date, factories.user(), now=start)
+    services.cancel_booking(bookings[0], bookings[0].user, now=start)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert offer.expires_at == slot.starts_at - timedelta(hours=24)
+    assert now  # silence unused
+
+
+def test_no_offer_once_booking_has_closed(app):
+    programme = factories.surgery_programme()
+    surgery_date = factories.surgery_date(programme, days_ahead=10)
+    slot = surgery_date.slots[0]
+    early = slot.starts_at - timedelta(days=5)
+    bookings = [services.book_slot(s, factories.user(), "general", now=early)[0] for s in surgery_date.slots]
+    services.join_waitlist(surgery_date, factories.user(), now=early)
+    services.cancel_booking(bookings[0], bookings[0].user, now=slot.starts_at - timedelta(hours=23))
+    assert db.session.execute(select(SlotOffer)).scalar_one_or_none() is None
+
+
+def test_offer_page_get_changes_nothing_and_post_books(full_date, client):
+    from tests.conftest import sign_in
+
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    db.session.commit()
+    sign_in(client, waiting)
+    page = client.get(f"/offers/{offer.id}")
+    assert page.status_code == 200 and "Book this slot" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert offer.status is OfferStatus.OPEN
+    response = client.post(f"/offers/{offer.id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert offer.status is OfferStatus.ACCEPTED
+
+
+def test_someone_elses_offer_page_is_not_found(full_date, client):
+    from tests.conftest import sign_in
+
+    programme, surgery_date, bookings = full_date
+    services.join_waitlist(surgery_date, factories.user())
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    other = factories.user()
+    db.session.commit()
+    sign_in(client, other)
+    assert client.get(f"/offers/{offer.id}").status_code == 404
+    assert client.post(f"/offers/{offer.id}").status_code == 404
