@@ -31,8 +31,18 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "EP Events <no-reply@example.org>")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_DEBUG = False  # Flask-Mail would otherwise print every SMTP line when debug is on
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+
+    # Microsoft Graph app registration that creates Teams meetings (client-credentials grant); left empty
+    # where joining links are pasted by hand. The two URLs are for a national cloud or a test double.
+    TEAMS_GRAPH_TENANT_ID = os.environ.get("TEAMS_GRAPH_TENANT_ID", "")
+    TEAMS_GRAPH_CLIENT_ID = os.environ.get("TEAMS_GRAPH_CLIENT_ID", "")
+    TEAMS_GRAPH_CLIENT_SECRET = os.environ.get("TEAMS_GRAPH_CLIENT_SECRET", "")
+    TEAMS_GRAPH_ORGANISER_ID = os.environ.get("TEAMS_GRAPH_ORGANISER_ID", "")
+    TEAMS_GRAPH_AUTHORITY_URL = os.environ.get("TEAMS_GRAPH_AUTHORITY_URL", "")
+    TEAMS_GRAPH_URL = os.environ.get("TEAMS_GRAPH_URL", "")
 
     DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", str(INSTANCE_DIR / "dev-mail"))
     DEV_MAILBOX = False

@@ -96,5 +96,7 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 
 def _demo_extensions():
-    """Later domains add their demo events here (surgery dates, network days, workshops)."""
-    return []
+    """Each domain's demo events (surgery dates; later network days and workshops)."""
+    from ep_events.surgeries.demo import load_surgery_demo
+
+    return [load_surgery_demo]

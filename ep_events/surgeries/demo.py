@@ -1,0 +1,68 @@
+"""Demo surgery dates: five dates over the next three months, some booked, one full with a waiting list."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from ep_events.accounts.models import User
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+from ep_events.surgeries import services
+from ep_events.surgeries.models import SessionKind, SurgeryDate, SurgeryDateStatus
+
+DEMO_TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_DEMO0000%40thread.v2/0?context=%7b%7d"
+
+# Days from today and session, as in the flyer: AM, PM, PM, AM, AM.
+SCHEDULE = [(9, SessionKind.AM), (16, SessionKind.PM), (30, SessionKind.PM), (45, SessionKind.AM),
+            (70, SessionKind.AM)]
+
+OTHER_PRACTITIONERS = [
+    ("sw-one@example.org", "Sasha Worker", "Adoption social worker", "Northshire County Council"),
+    ("sw-two@example.org", "Jordan Reed", "Family finder", "Adoption East Midlands Partnership"),
+    ("sw-three@example.org", "Priya Shah", "Team manager", "Marches Together Adoption"),
+    ("sw-four@example.org", "Chris Oduya", "Independent social worker", None),
+    ("sw-five@example.org", "Morgan Lee", "Children's guardian", "Southvale Borough Council"),
+]
+
+
+def load_surgery_demo(programmes: dict, organisations: dict) -> None:
+    programme = programmes["mtc-surgeries"]
+    existing = db.session.execute(
+        select(func.count(SurgeryDate.id)).where(SurgeryDate.programme_id == programme.id)).scalar_one()
+    if existing:
+        return
+    password_hash = generate_password_hash(current_app.config["DEMO_PASSWORD"])
+    people = []
+    for email, name, job, org in OTHER_PRACTITIONERS:
+        person = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if person is None:
+            person = User(email=email, name=name, job_title=job, organisation=organisations.get(org),
+                          organisation_other="" if org else "Independent", password_hash=password_hash,
+                          confirmed_at=utcnow())
+            db.session.add(person)
+            db.session.flush()
+        people.append(person)
+
+    now = utcnow()
+    dates = []
+    for days, session in SCHEDULE:
+        surgery_date = services.create_surgery_date(None, programme, (now + timedelta(days=days)).date(), session,
+                                                    now=now)
+        surgery_date.status = SurgeryDateStatus.PUBLISHED
+        surgery_date.teams_url = DEMO_TEAMS_URL
+        dates.append(surgery_date)
+    db.session.flush()
+
+    themes = ["right-plan", "legal-cafcass", "family-finding", "general", "first-experience"]
+    # The first date is full, and two people wait for it.
+    for slot, person, theme in zip(dates[0].slots, people, themes):
+        services.book_slot(slot, person, theme, outline="Demo outline: a general question about the process.",
+                           now=now)
+    services.join_waitlist(dates[0], people[3], now=now)
+    services.join_waitlist(dates[0], people[4], now=now)
+    # A few slots booked on the later dates.
+    services.book_slot(dates[1].slots[0], people[3], "assessing-adopter", now=now)
+    services.book_slot(dates[2].slots[1], people[4], "reflect", now=now)
+    db.session.flush()
