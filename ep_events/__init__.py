@@ -94,12 +94,16 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.accounts.views import bp as accounts_bp
     from ep_events.admin.views import bp as admin_bp
     from ep_events.pages.views import bp as pages_bp
+    from ep_events.api.views import bp as api_bp
+    from ep_events.notifications.views import bp as notifications_bp
     from ep_events.surgeries.views import bp as surgeries_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(surgeries_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -58,6 +58,15 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"offers expired: {expired}")
 
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """Queue the reminders now due (defaults 1 day and 1 hour before); safe to run twice."""
+        from ep_events.surgeries.services import send_due_reminders
+
+        sent = send_due_reminders()
+        db.session.commit()
+        click.echo(f"reminders queued: {sent}")
+
     @app.cli.command("serve-dev")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
@@ -100,8 +109,8 @@ def _background_jobs(app: Flask) -> None:
 
 
 def scheduled_jobs():
-    """Scheduled work run by `make run` in the background: waiting-list expiry, retention."""
-    from ep_events.surgeries.services import expire_offers, purge_expired_outlines
+    """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
+    from ep_events.surgeries.services import expire_offers, purge_expired_outlines, send_due_reminders
 
     def purge():
         purge_expired_outlines()
@@ -111,4 +120,8 @@ def scheduled_jobs():
         expire_offers()
         db.session.commit()
 
-    return [expire, purge]
+    def remind():
+        send_due_reminders()
+        db.session.commit()
+
+    return [expire, remind, purge]

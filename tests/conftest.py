@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -51,9 +53,25 @@ def mailbox(smtp_server):
 
 # --- App and database -------------------------------------------------------------------------
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as a real request does.
+
+    The app fixture keeps one app context pushed for the whole test (so tests share db.session with
+    the requests), and Flask reuses a pushed app context for requests, so `g` would carry over from
+    one request to the next: Flask-Login caches the signed-in user there and Flask-WTF the CSRF
+    check, and a later request would see the earlier request's user whatever its cookie said.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, smtp_port: int, **overrides):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, MAIL_PORT=smtp_port,
                      OUTBOX_BACKOFF_SECONDS=0, **overrides)
+    app.test_client_class = FreshGlobalsClient
     return app
 
 

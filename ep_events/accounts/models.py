@@ -49,6 +49,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changing this signs the user out of every other session (password change, reset).
     session_version: Mapped[int] = mapped_column(nullable=False, default=1)
+    # Secret address of the personal calendar feed; regenerating it revokes the old address.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation = relationship("Organisation")
     grants = relationship("Grant", back_populates="user", cascade="all, delete-orphan",

@@ -179,9 +179,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def delete_account(user: User, password: str) -> None:
-    """Delete the account and its grants after checking the password."""
+    """Delete the account and its grants after checking the password; the last site admin stays."""
     if not check_password_hash(user.password_hash, password):
         raise DomainError("Your password is not correct", field="password")
+    # As with removing one's own admin role: the site must keep an admin, and there is no other way in.
+    if user.is_admin and _admin_count() == 1:
+        raise DomainError("You are the only site admin. Make someone else a site admin before you delete "
+                          "your account", field="password")
     record_audit(user, "user.delete_self", user, f"{user.email} deleted their account",
                  before={"email": user.email, "name": user.name})
     # SQLite (the embedded default) does not enforce foreign keys, so ON DELETE CASCADE / SET NULL
@@ -194,6 +198,11 @@ def delete_account(user: User, password: str) -> None:
 
 
 # --- Admin: users and grants -------------------------------------------------------------------
+
+def _admin_count() -> int:
+    return db.session.execute(
+        select(func.count(func.distinct(Grant.user_id))).where(Grant.role == Role.ADMIN)).scalar_one()
+
 
 def list_users(search: str = "") -> list[User]:
     query = select(User).order_by(User.name)

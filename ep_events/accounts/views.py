@@ -39,9 +39,17 @@ def fill_organisation_choices(form) -> None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """A path on this site to go to after signing in, or None: never another site (open redirect).
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so a path starting with a slash
+    and a backslash or a tab would still reach another site; refuse any backslash, space or control
+    character.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    return target
 
 
 def _address_key() -> str:
@@ -182,7 +190,9 @@ def change_password():
             form.add_domain_error(error)
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session, with the new session version
+            # Keep this session, with the new session version. The real user, not the proxy: Flask-Login
+            # stores what it is given as the current user, and the proxy would then resolve to itself.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200

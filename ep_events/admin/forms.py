@@ -1,6 +1,7 @@
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput,
                                                 GovTextArea, GovTextInput)
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ep_events.accounts.forms import ProfileFields
@@ -14,10 +15,10 @@ class OrganisationForm(Form):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the organisation's name"), Length(max=200)])
     kind = RadioField("Kind of organisation", widget=GovRadioInput(),
-                      choices=[(k.value, k.label) for k in OrganisationKind],
+                      choices=[SelectChoice(k.value, k.label) for k in OrganisationKind],
                       validators=[InputRequired("Choose the kind of organisation")])
     region = SelectField("Region of England", widget=GovSelect(),
-                         choices=[("", "Choose a region")] + [(r, r) for r in REGIONS],
+                         choices=[SelectChoice("", "Choose a region")] + [SelectChoice(r) for r in REGIONS],
                          validators=[InputRequired("Choose the region")])
     submit = SubmitField("Save organisation", widget=GovSubmitInput())
 
@@ -28,7 +29,7 @@ class ProgrammeForm(Form):
     slug = StringField("Slug", widget=GovTextInput(), description="Used in web addresses, like mtc-surgeries",
                        validators=[InputRequired("Enter a slug"), Length(max=80)])
     kind = RadioField("Kind of programme", widget=GovRadioInput(),
-                      choices=[(k.value, k.label) for k in ProgrammeKind],
+                      choices=[SelectChoice(k.value, k.label) for k in ProgrammeKind],
                       validators=[InputRequired("Choose the kind of programme")])
     contact_email = EmailField("Contact email address", widget=GovTextInput(),
                                validators=[InputRequired("Enter the programme's contact email address"),
@@ -45,7 +46,7 @@ class UserForm(ProfileFields, Form):
 
 
 class GrantForm(Form):
-    role = RadioField("Role", widget=GovRadioInput(), choices=[(r.value, r.label) for r in Role],
+    role = RadioField("Role", widget=GovRadioInput(), choices=[SelectChoice(r.value, r.label) for r in Role],
                       validators=[InputRequired("Choose a role")])
     programme = SelectField("Programme (for organisers and facilitators)", widget=GovSelect(),
                             validators=[Optional()])

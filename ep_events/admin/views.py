@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role, User
@@ -112,22 +113,34 @@ def user_list():
 
 
 def _grant_form() -> GrantForm:
-    form = GrantForm()
-    form.programme.choices = [("", "Not needed")] + [(str(p.id), p.name) for p in programmes.list_programmes()]
-    form.organisation.choices = [("", "Not needed")] + [
-        (str(o.id), o.name) for o in organisations.list_organisations()]
+    # Prefixed: it shares the page with the user's details form, which also has an "organisation"
+    # field, and two fields with one id would leave one select without its label.
+    form = GrantForm(prefix="grant")
+    form.programme.choices = [SelectChoice("", "Not needed")] + [
+        SelectChoice(str(p.id), p.name) for p in programmes.list_programmes()]
+    form.organisation.choices = [SelectChoice("", "Not needed")] + [
+        SelectChoice(str(o.id), o.name) for o in organisations.list_organisations()]
+    return form
+
+
+def _saved_user_form(user: User) -> UserForm:
+    """The details form showing the saved user, never the data of whichever form was posted."""
+    form = UserForm(formdata=None, obj=user)
+    fill_organisation_choices(form)
+    form.organisation.data = (str(user.organisation_id) if user.organisation_id
+                              else (OrganisationSelectField.OTHER if user.organisation_other else ""))
+    form.confirmed.data = user.is_confirmed
     return form
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = _get_or_404(User, user_id)
-    form = UserForm(obj=user if request.method == "GET" else None)
-    fill_organisation_choices(form)
     if request.method == "GET":
-        form.organisation.data = (str(user.organisation_id) if user.organisation_id
-                                  else (OrganisationSelectField.OTHER if user.organisation_other else ""))
-        form.confirmed.data = user.is_confirmed
+        form = _saved_user_form(user)
+    else:
+        form = UserForm()
+        fill_organisation_choices(form)
     if form.validate_on_submit():
         organisation, other = chosen_organisation(form)
         accounts.admin_update_user(current_user, user, form.name.data, form.job_title.data, organisation, other,
@@ -156,10 +169,7 @@ def grant_add(user_id: int):
             db.session.commit()
             flash(f"Role added for {user.name}.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    form = UserForm(obj=user)
-    fill_organisation_choices(form)
-    form.organisation.data = str(user.organisation_id) if user.organisation_id else ""
-    return render_template("admin/user_form.html", form=form, user=user, grant_form=grant_form,
+    return render_template("admin/user_form.html", form=_saved_user_form(user), user=user, grant_form=grant_form,
                            remove_form=ButtonForm()), 400
 
 
@@ -208,6 +218,10 @@ def outbox_list():
 def outbox_resend(message_id: int):
     message = _get_or_404(OutboxMessage, message_id)
     if ButtonForm().validate_on_submit():
+        # Only failed messages: a Resend button on a stale page must not send a delivered email twice.
+        if message.status is not OutboxStatus.FAILED:
+            flash(f"‘{message.subject}’ to {message.recipient} has not failed, so it was not sent again.", "error")
+            return redirect(url_for("admin.outbox_list"))
         outbox.resend_message(current_user, message)
         db.session.commit()
         flash(f"‘{message.subject}’ to {message.recipient} will be sent again.", "success")

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import Enum, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ep_events.core.models import UTCDateTime
@@ -46,3 +46,17 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class SentReminder(db.Model):
+    """One reminder of one booking at one offset: the unique key makes `send-reminders` idempotent."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (UniqueConstraint("kind", "booking_id", "hours_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    booking_id: Mapped[int] = mapped_column(nullable=False)
+    hours_before: Mapped[int] = mapped_column(nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    skipped: Mapped[bool] = mapped_column(nullable=False, default=False)

@@ -9,10 +9,10 @@ recognisable.
 import smtplib
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
 from sqlalchemy import and_, or_, select, update
@@ -28,7 +28,8 @@ def render_email(template: str, **context) -> tuple[str, str, str]:
     """Render templates/emails/<template>.{subject.txt,txt,html} into (subject, text, html)."""
     subject = render_template(f"emails/{template}.subject.txt", **context).strip()
     text = render_template(f"emails/{template}.txt", **context)
-    html = render_template(f"emails/{template}.html", subject=subject, **context)
+    # The html layout shows the rendered subject; a template may also take `subject` as its input.
+    html = render_template(f"emails/{template}.html", **{**context, "subject": subject})
     return subject, text, html
 
 
@@ -60,7 +61,7 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     mime["From"] = message.sender
     mime["To"] = message.recipient
     mime["Message-ID"] = message.message_id
-    mime["Date"] = message.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    mime["Date"] = format_datetime(message.created_at, usegmt=True)
     # Quoted-printable keeps every line within SMTP's limit whatever the template produced.
     mime.set_content(message.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
     mime.add_alternative(message.body_html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -74,17 +75,22 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     return mime
 
 
-def claim_due(worker: str, limit: int = 50) -> list[OutboxMessage]:
-    """Atomically mark up to `limit` due rows as being sent by this worker, and return them."""
+def claim_due(worker: str, limit: int = 50, due_by: datetime | None = None) -> list[OutboxMessage]:
+    """Atomically mark up to `limit` due rows as being sent by this worker, and return them.
+
+    A row is due when it is pending and its next attempt is at or before `due_by` (default now), or
+    when another worker claimed it more than CLAIM_LEASE ago and never finished.
+    """
     now = utcnow()
+    due_by = now if due_by is None else min(due_by, now)
     due = or_(
-        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= due_by),
         and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
     )
     candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    token = f"{worker}:{uuid.uuid4().hex[:8]}"
+    token = f"{worker[:60]}:{uuid.uuid4().hex[:8]}"  # claimed_by holds 80 characters
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
@@ -112,9 +118,9 @@ def _record_failure(message: OutboxMessage, error: Exception) -> None:
         message.next_attempt_at = utcnow() + timedelta(seconds=delay)
 
 
-def deliver_due(worker: str = "worker", limit: int = 50) -> tuple[int, int]:
-    """Send every due message once over SMTP; returns (sent, failed attempts)."""
-    messages = claim_due(worker, limit)
+def deliver_due(worker: str = "worker", limit: int = 50, due_by: datetime | None = None) -> tuple[int, int]:
+    """Send up to `limit` due messages once each over SMTP; returns (sent, failed attempts)."""
+    messages = claim_due(worker, limit, due_by)
     if not messages:
         return 0, 0
     sent = failed = 0
@@ -130,7 +136,14 @@ def deliver_due(worker: str = "worker", limit: int = 50) -> tuple[int, int]:
         for message in messages:
             try:
                 mime = build_mime(message)
-                connection.host.sendmail(mime["From"], [message.recipient], mime.as_bytes(policy=SMTP_POLICY))
+                payload = mime.as_bytes(policy=SMTP_POLICY)
+            except Exception as error:  # a row that cannot be rendered must not hold up the rest of the batch
+                _record_failure(message, error)
+                failed += 1
+                db.session.commit()
+                continue
+            try:
+                connection.host.sendmail(mime["From"], [message.recipient], payload)
             except (OSError, smtplib.SMTPException) as error:
                 _record_failure(message, error)
                 failed += 1
@@ -150,15 +163,18 @@ def deliver_due(worker: str = "worker", limit: int = 50) -> tuple[int, int]:
 
 
 def deliver_all(worker: str = "worker", batch: int = 50) -> tuple[int, int]:
-    """Deliver until nothing is due now (used by tests and `flask send-outbox`)."""
+    """Deliver, batch by batch, what was due when the run started (used by tests and `flask send-outbox`).
+
+    A message that fails in this run waits for its backoff and a later run, even when the backoff is 0,
+    so a run with the mail server down makes one attempt per message and stops.
+    """
+    started = utcnow()
     total_sent = total_failed = 0
     while True:
-        sent, failed = deliver_due(worker, batch)
+        sent, failed = deliver_due(worker, batch, due_by=started)
         total_sent += sent
         total_failed += failed
-        if sent == 0 and failed == 0:
-            return total_sent, total_failed
-        if sent == 0:
+        if sent == 0:  # nothing left, or the mail server is refusing everything: try again next run
             return total_sent, total_failed
 
 
@@ -169,12 +185,18 @@ def list_messages(status: OutboxStatus | None = None, limit: int = 200) -> list[
     return list(db.session.execute(query).scalars())
 
 
-def resend_message(actor, message: OutboxMessage) -> None:
-    """Put a failed message back in the queue, keeping its Message-ID."""
+def resend_message(actor, message: OutboxMessage) -> bool:
+    """Put a failed message back in the queue, keeping its Message-ID; False if it had not failed.
+
+    Only a failed message goes back: resubmitting the form after the retry was sent sends nothing twice.
+    """
     from ep_events.core.audit import record_audit
 
+    if message.status is not OutboxStatus.FAILED:
+        return False
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
     message.claimed_by = None
     record_audit(actor, "outbox.resend", message, f"Resent {message.subject} to {message.recipient}")
+    return True

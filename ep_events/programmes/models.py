@@ -33,6 +33,9 @@ class Programme(TimestampMixin, db.Model):
     )
     contact_email: Mapped[str] = mapped_column(String(320), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # How Teams joining links are made: "manual" (pasted by a facilitator) or "graph" (Microsoft Graph).
+    teams_provider: Mapped[str] = mapped_column(String(20), nullable=False, default="manual",
+                                                server_default="manual")
 
     def __str__(self) -> str:
         return self.name

@@ -76,3 +76,10 @@ def send_offer(offer) -> None:
                 day=uk_date(slot.starts_at), starts=uk_time(slot.starts_at), ends=uk_time(slot.ends_at),
                 expires=f"{uk_date(offer.expires_at)} at {uk_time(offer.expires_at)}",
                 offer_url=external_url("surgeries.offer", offer_id=offer.id))
+
+
+def send_reminder(booking, hours_before: int) -> None:
+    when = "tomorrow" if hours_before >= 24 else ("in an hour" if hours_before == 1 else f"in {hours_before} hours")
+    for name, email in _recipients(booking):
+        queue_email(email, "surgeries/reminder", recipient_name=name, when=when,
+                    is_booker=email == booking.user.email, **_context(booking))

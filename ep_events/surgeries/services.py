@@ -676,3 +676,100 @@ def facilitator_grants(programme) -> list:
         select(Grant).where(Grant.programme_id == programme.id, Grant.role == Role.FACILITATOR)
         .options(selectinload(Grant.user))
     ).scalars())
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+REMINDER_KIND = "surgery"
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Email the reminders now due for confirmed bookings; running it twice sends each once."""
+    from ep_events.notifications import reminders
+
+    now = now or utcnow()
+    horizon = now + timedelta(hours=24 * 15)
+    rows = db.session.execute(
+        select(SurgeryBooking, SurgerySettings.reminder_hours)
+        .join(SurgerySlot, SurgeryBooking.slot_id == SurgerySlot.id)
+        .join(SurgeryDate, SurgerySlot.surgery_date_id == SurgeryDate.id)
+        .outerjoin(SurgerySettings, SurgerySettings.programme_id == SurgeryDate.programme_id)
+        .where(SurgeryBooking.status == BookingStatus.CONFIRMED, SurgerySlot.starts_at > now,
+               SurgerySlot.starts_at <= horizon, SurgeryDate.status == SurgeryDateStatus.PUBLISHED)
+        .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date),
+                 selectinload(SurgeryBooking.user))
+    ).all()
+    done = reminders.sent_offsets(REMINDER_KIND, [b.id for b, _ in rows])
+    sent = 0
+    for booking, offsets in rows:
+        hours, mark = reminders.due_reminder(booking.slot.starts_at, booking.created_at, offsets or [24, 1],
+                                             done.get(booking.id, set()), now)
+        if not mark:
+            continue
+        reminders.record(REMINDER_KIND, booking.id, mark, hours, now)
+        if hours is not None:
+            emails.send_reminder(booking, hours)
+            sent += 1
+    return sent
+
+
+# --- Public events (programme feed and API) ----------------------------------------------------
+
+@dataclass
+class PublicSurgeryDate:
+    surgery_date: SurgeryDate
+    places_left: int
+
+
+def public_surgery_dates(programme_slug: str | None = None, starts_from: datetime | None = None,
+                         starts_before: datetime | None = None, date_id: int | None = None,
+                         now: datetime | None = None) -> list[PublicSurgeryDate]:
+    """Upcoming published surgery dates with their free places: no personal data."""
+    from ep_events.programmes.models import Programme
+
+    now = now or utcnow()
+    query = (select(SurgeryDate).join(Programme)
+             .where(SurgeryDate.status == SurgeryDateStatus.PUBLISHED, SurgeryDate.ends_at > now)
+             .order_by(SurgeryDate.starts_at, SurgeryDate.id)
+             .options(selectinload(SurgeryDate.slots), selectinload(SurgeryDate.programme)))
+    if programme_slug:
+        query = query.where(Programme.slug == programme_slug)
+    if starts_from:
+        query = query.where(SurgeryDate.starts_at >= starts_from)
+    if starts_before:
+        query = query.where(SurgeryDate.starts_at < starts_before)
+    if date_id is not None:
+        query = query.where(SurgeryDate.id == date_id)
+    dates = list(db.session.execute(query).scalars())
+    if not dates:
+        return []
+    taken = set(db.session.execute(
+        select(SurgerySlot.id).join(SurgeryBooking, SurgeryBooking.slot_id == SurgerySlot.id)
+        .where(SurgerySlot.surgery_date_id.in_([d.id for d in dates]),
+               SurgeryBooking.status == BookingStatus.CONFIRMED)
+        .union(select(SurgerySlot.id).join(SlotOffer, SlotOffer.slot_id == SurgerySlot.id)
+               .where(SurgerySlot.surgery_date_id.in_([d.id for d in dates]), SlotOffer.status == OfferStatus.OPEN))
+    ).scalars())
+    settings = {}
+    out = []
+    for surgery_date in dates:
+        if surgery_date.programme_id not in settings:
+            settings[surgery_date.programme_id] = get_settings(surgery_date.programme)
+        closes = timedelta(hours=settings[surgery_date.programme_id].booking_close_hours)
+        free = [s for s in surgery_date.slots
+                if s.status is SlotStatus.OPEN and s.id not in taken and s.starts_at - closes > now]
+        out.append(PublicSurgeryDate(surgery_date, len(free)))
+    return out
+
+
+def feed_bookings(user) -> list[SurgeryBooking]:
+    """A person's confirmed bookings from 90 days ago on, for their calendar feed."""
+    since = utcnow() - timedelta(days=90)
+    return list(db.session.execute(
+        select(SurgeryBooking).join(SurgerySlot)
+        .where(SurgeryBooking.user_id == user.id, SurgeryBooking.status == BookingStatus.CONFIRMED,
+               SurgerySlot.starts_at >= since)
+        .order_by(SurgerySlot.starts_at)
+        .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
+                 .selectinload(SurgeryDate.programme), selectinload(SurgeryBooking.user))
+    ).scalars())

@@ -1,0 +1,73 @@
+"""Many people booking the same slot at the same moment: exactly one must get it."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select
+
+from bench.seed import user_rows
+from ep_events.accounts.models import User
+from ep_events.core.errors import DomainError
+from ep_events.core.time import utcnow
+from ep_events.extensions import db
+from ep_events.programmes.models import Programme
+from ep_events.surgeries import services
+from ep_events.surgeries.models import (BookingStatus, SessionKind, SurgeryBooking, SurgeryDateStatus,
+                                        SurgerySlot)
+
+
+def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 50) -> tuple[int, Counter]:
+    """`people` threads, each with its own app context and session, book one fresh slot at once.
+
+    Returns (confirmed bookings on the slot, outcomes by kind).
+    """
+    with app.app_context():
+        programme = db.session.get(Programme, programme_id)
+        day = (utcnow() + timedelta(days=250)).date()  # after every seeded date
+        surgery_date = services.create_surgery_date(None, programme, day, SessionKind.AM)
+        surgery_date.status = SurgeryDateStatus.PUBLISHED
+        slot_id = surgery_date.slots[0].id
+        first = db.session.execute(select(func.max(User.id))).scalar_one() + 1
+        db.session.execute(insert(User), user_rows(first, people, password_hash, utcnow()))
+        db.session.commit()
+    user_ids = list(range(first, first + people))
+
+    start_line = threading.Barrier(people)
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+
+    def attempt(user_id: int) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            slot = db.session.get(SurgerySlot, slot_id)
+            db.session.commit()  # give the connection back to the pool before the start line
+            try:
+                start_line.wait(timeout=120)
+                services.book_slot(slot, user, "general")
+                db.session.commit()
+                outcome = "booked"
+            except services.SlotTaken:
+                db.session.rollback()
+                outcome = "slot_taken"
+            except DomainError as error:
+                db.session.rollback()
+                outcome = f"refused: {error}"
+            except Exception as error:  # counted and reported: a crash is a result here
+                db.session.rollback()
+                outcome = f"error: {type(error).__name__}: {error}"[:200]
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=attempt, args=(u,), daemon=True) for u in user_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    with app.app_context():
+        confirmed = db.session.execute(
+            select(func.count(SurgeryBooking.id)).where(SurgeryBooking.slot_id == slot_id,
+                                                         SurgeryBooking.status == BookingStatus.CONFIRMED)
+        ).scalar_one()
+    return confirmed, outcomes

@@ -1,0 +1,1 @@
+"""Read-only JSON API of upcoming events, described by an OpenAPI 3.1 document."""
