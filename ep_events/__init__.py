@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, CONFIGS
 from ep_events.core import time as uktime
@@ -26,6 +26,9 @@ CSP = {
 }
 
 
+_BYTECODE_CACHE = FileSystemBytecodeCache()
+
+
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("EP_EVENTS_CONFIG", "development")
     config = CONFIGS[config_name]
@@ -39,6 +42,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Compiled templates are shared by every app and worker process (keyed by each template's checksum).
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": _BYTECODE_CACHE}
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(BASE_DIR / "templates")),
         PrefixLoader({

@@ -69,17 +69,28 @@ class FreshGlobalsClient(FlaskClient):
 
 
 def make_app(database_url: str, smtp_port: int, **overrides):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, MAIL_PORT=smtp_port,
-                     OUTBOX_BACKOFF_SECONDS=0, **overrides)
+    overrides = {"OUTBOX_BACKOFF_SECONDS": 0, **overrides}
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, MAIL_PORT=smtp_port, **overrides)
     app.test_client_class = FreshGlobalsClient
     return app
 
 
-@pytest.fixture
-def app(tmp_path, smtp_server):
-    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", smtp_server.port, DEV_MAIL_DIR=str(tmp_path / "mail"))
+@pytest.fixture(scope="session")
+def empty_sqlite_schema(tmp_path_factory, smtp_server):
+    """An SQLite file with every table created once; each test gets its own copy (fast, and isolated)."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    app = make_app(f"sqlite:///{path}", smtp_server.port)
     with app.app_context():
         db.create_all()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server, empty_sqlite_schema):
+    shutil.copyfile(empty_sqlite_schema, tmp_path / "test.db")
+    app = make_app(f"sqlite:///{tmp_path / 'test.db'}", smtp_server.port, DEV_MAIL_DIR=str(tmp_path / "mail"))
+    with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()

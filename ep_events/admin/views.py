@@ -218,11 +218,10 @@ def outbox_list():
 def outbox_resend(message_id: int):
     message = _get_or_404(OutboxMessage, message_id)
     if ButtonForm().validate_on_submit():
-        # Only failed messages: a Resend button on a stale page must not send a delivered email twice.
-        if message.status is not OutboxStatus.FAILED:
+        # The service resends only failed messages: a stale Resend button must not send an email twice.
+        if not outbox.resend_message(current_user, message):
             flash(f"‘{message.subject}’ to {message.recipient} has not failed, so it was not sent again.", "error")
             return redirect(url_for("admin.outbox_list"))
-        outbox.resend_message(current_user, message)
         db.session.commit()
         flash(f"‘{message.subject}’ to {message.recipient} will be sent again.", "success")
     return redirect(url_for("admin.outbox_list"))
