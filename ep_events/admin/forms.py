@@ -37,6 +37,10 @@ class ProgrammeForm(Form):
                                                  "name@example.org", check_deliverability=False)])
     description = TextAreaField("Description", widget=GovTextArea(),
                                 validators=[Optional(), Length(max=4000)])
+    teams_provider = RadioField("Teams joining links", widget=GovRadioInput(), default="manual",
+                                choices=[SelectChoice("manual", "A facilitator pastes the link"),
+                                         SelectChoice("graph", "Created by Microsoft Graph when a date is published")],
+                                validators=[Optional()])
     submit = SubmitField("Save programme", widget=GovSubmitInput())
 
 

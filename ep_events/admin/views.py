@@ -84,11 +84,12 @@ def programme_edit(programme_id: int | None = None):
     data = None
     if programme and request.method == "GET":
         data = {"name": programme.name, "slug": programme.slug, "kind": programme.kind.value,
-                "contact_email": programme.contact_email, "description": programme.description}
+                "contact_email": programme.contact_email, "description": programme.description,
+                "teams_provider": programme.teams_provider}
     form = ProgrammeForm(data=data)
     if form.validate_on_submit():
         args = (form.name.data, form.slug.data, ProgrammeKind(form.kind.data), form.contact_email.data,
-                form.description.data or "")
+                form.description.data or "", form.teams_provider.data or "manual")
         try:
             if programme is None:
                 programmes.create_programme(current_user, *args)

@@ -83,3 +83,11 @@ def send_reminder(booking, hours_before: int) -> None:
     for name, email in _recipients(booking):
         queue_email(email, "surgeries/reminder", recipient_name=name, when=when,
                     is_booker=email == booking.user.email, **_context(booking))
+
+
+def send_teams_problem(surgery_date, problem: str) -> None:
+    """Tell the programme's organisers (its mailbox) that the Teams link must be set by hand."""
+    programme = surgery_date.programme
+    queue_email(programme.contact_email, "surgeries/teams_problem", programme=programme, problem=problem,
+                label=surgery_date.label,
+                manage_url=external_url("surgeries.manage_date", date_id=surgery_date.id))

@@ -144,14 +144,42 @@ def remove_slot(actor, slot: SurgerySlot) -> None:
     record_audit(actor, "surgery.slot.remove", slot, f"Removed slot {uk_datetime(slot.starts_at)}")
 
 
-def publish_surgery_date(actor, surgery_date: SurgeryDate) -> None:
+def publish_surgery_date(actor, surgery_date: SurgeryDate) -> str | None:
+    """Open a draft date for booking. With Microsoft Graph, its Teams meeting is created first.
+
+    If Graph fails the date is still published; the organiser is emailed and the message returned,
+    so a facilitator can paste the link by hand.
+    """
     if surgery_date.status is not SurgeryDateStatus.DRAFT:
         raise DomainError("This date is already published or cancelled")
     if not any(s.status is SlotStatus.OPEN for s in surgery_date.slots):
         raise DomainError("There are no slots to publish")
+    problem = None
+    if surgery_date.programme.teams_provider == "graph" and not surgery_date.teams_url:
+        problem = _create_teams_meeting(surgery_date)
     surgery_date.status = SurgeryDateStatus.PUBLISHED
     db.session.flush()
-    record_audit(actor, "surgery.date.publish", surgery_date, f"Published {surgery_date.label}")
+    record_audit(actor, "surgery.date.publish", surgery_date, f"Published {surgery_date.label}",
+                 after={"teams_url": surgery_date.teams_url, "teams_problem": problem})
+    return problem
+
+
+def _create_teams_meeting(surgery_date: SurgeryDate) -> str | None:
+    """Ask the programme's Teams provider for a meeting; on failure, tell the organiser."""
+    from flask import current_app
+
+    from ep_events.notifications.teams import TeamsLinkError, provider_from_config
+
+    programme = surgery_date.programme
+    try:
+        provider = provider_from_config(current_app.config, programme.teams_provider)
+        url = provider.create_meeting(f"EP practice surgery – {surgery_date.label}", surgery_date.starts_at,
+                                      surgery_date.ends_at)
+    except TeamsLinkError as error:
+        emails.send_teams_problem(surgery_date, str(error))
+        return str(error)
+    surgery_date.teams_url = url or ""
+    return None
 
 
 def set_teams_url(actor, surgery_date: SurgeryDate, url: str) -> int:

@@ -301,8 +301,12 @@ def _facilitator_action(date_id: int, action, success: str):
 
 @bp.route("/surgeries/manage/dates/<int:date_id>/publish", methods=["POST"])
 def publish_date(date_id: int):
-    return _facilitator_action(date_id, lambda d: services.publish_surgery_date(current_user, d),
-                               "The date is published: practitioners can now book its slots.")
+    def publish(surgery_date):
+        problem = services.publish_surgery_date(current_user, surgery_date)
+        if problem:
+            flash(f"{problem} The organiser has been emailed.", "error")
+
+    return _facilitator_action(date_id, publish, "The date is published: practitioners can now book its slots.")
 
 
 @bp.route("/surgeries/manage/dates/<int:date_id>/teams", methods=["POST"])
