@@ -82,10 +82,15 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000  # nearest rank
+        return percentile_ms(self.latencies, p)
+
+
+def percentile_ms(seconds: list[float], p: float) -> float:
+    """The nearest-rank percentile of durations in seconds, in milliseconds; nan when there are none."""
+    if not seconds:
+        return float("nan")
+    ordered = sorted(seconds)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000
 
 
 def run_load(sessions: list[HttpSession], path: str, seconds: float, warmup: float = 2.0) -> LoadResult:

@@ -6,12 +6,13 @@ half in the past and half ahead, all published, with the programme's default slo
 """
 
 import random
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
@@ -40,12 +41,14 @@ class SeedSize:
     confirmed: int  # at most one per slot: the partial unique index allows no more
     frequent_users: int  # people who book often; the signed-in load uses them
     frequent_share: float  # the share of all bookings that are theirs
+    feed_bookings: int  # confirmed bookings of the one person whose calendar feed is fetched
 
 
 YEAR = SeedSize(days_back=183, days_ahead=183, users=10_000, bookings=20_000, confirmed=1_900,
-                frequent_users=100, frequent_share=0.25)
+                frequent_users=100, frequent_share=0.25, feed_bookings=200)
 SMALL = SeedSize(days_back=3, days_ahead=2, users=20, bookings=20, confirmed=10, frequent_users=2,
-                 frequent_share=0.5)
+                 frequent_share=0.5, feed_bookings=2)
+FEED_SINCE = timedelta(days=80)  # the feed shows confirmed bookings from 90 days back; keep a margin
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Seeded:
     bookings: int
     confirmed: int
     frequent_emails: list[str]
+    feed_token: str
+    feed_bookings: int
 
 
 def email_of(user_id: int) -> str:
@@ -120,8 +125,17 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
             "cancelled_at": starts[slot_id] - timedelta(days=2) if cancelled else None,
             "cancelled_by_id": user_id if cancelled else None, "cancel_reason": "",
             "attendance": Attendance.UNKNOWN, "created_at": starts[slot_id] - timedelta(days=14)})
+    # One person holds many confirmed bookings, recent and upcoming: their calendar feed is the big one.
+    feed_user = size.users
+    feed_token = f"bench-{secrets.token_urlsafe(24)}"
+    in_feed = [b for b in bookings
+               if b["status"] is BookingStatus.CONFIRMED and starts[b["slot_id"]] >= now - FEED_SINCE]
+    for booking in in_feed[:size.feed_bookings]:
+        booking["user_id"] = feed_user
     db.session.execute(insert(SurgeryBooking), bookings)
+    db.session.execute(update(User).where(User.id == feed_user).values(feed_token=feed_token))
     db.session.commit()
     return Seeded(programme_id=1, slug=SLUG, dates=len(dates), slots=len(slots), users=size.users,
                   bookings=len(bookings), confirmed=len(confirmed_slots),
-                  frequent_emails=[email_of(i) for i in range(1, size.frequent_users + 1)])
+                  frequent_emails=[email_of(i) for i in range(1, size.frequent_users + 1)],
+                  feed_token=feed_token, feed_bookings=len(in_feed[:size.feed_bookings]))

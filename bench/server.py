@@ -60,3 +60,15 @@ def gunicorn(app_spec: str, database_url: str, log_path: Path, workers: int = 2,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def worker_deaths(log_path: Path) -> tuple[int, str]:
+    """Workers gunicorn saw die of a signal (a crash, or a kill after a timeout), and the first crash report."""
+    if not log_path.exists():
+        return 0, ""
+    text = log_path.read_text(errors="replace")
+    first = ""
+    if "Fatal Python error" in text:
+        start = text.index("Fatal Python error")
+        first = text[start:start + 1500]
+    return text.count("was sent SIG"), first

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, CONFIGS
+from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
 from ep_events.core import time as uktime
 from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
 

@@ -56,6 +56,10 @@ def _address_key() -> str:
     return "sign-in:" + (request.form.get("email") or "").strip().lower()
 
 
+def _reset_address_key() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()
+
+
 def _failed_attempt(response) -> bool:
     return response.status_code != 302
 
@@ -131,6 +135,8 @@ def sign_out():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=_reset_address_key, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -44,6 +44,6 @@ def uk_time(value: datetime | None) -> str:
     local = to_uk(value)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midday" if local.hour == 12 else "midnight"
     return f"{hour}:{local.minute:02d}{suffix}"

@@ -189,3 +189,18 @@ def test_reset_also_confirms_an_unconfirmed_address(app, client, deliver):
     assert _password_works(app, user, NEW_PASSWORD)
     db.session.expire_all()
     assert db.session.execute(select(User)).scalar_one().is_confirmed
+
+
+def test_reset_requests_are_rate_limited_per_address(client, deliver):
+    from tests import factories as f
+
+    person = f.user(email="limited@example.org")
+    from ep_events.extensions import db as database
+
+    database.session.commit()
+    for _ in range(3):
+        assert client.post("/forgot-password", data={"email": person.email}).status_code == 200
+    blocked = client.post("/forgot-password", data={"email": person.email})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    assert len([m for m in deliver() if m.recipients == [person.email]]) == 3

@@ -1,11 +1,6 @@
 """Calendar files are read the same by Python's icalendar and by ical.js, on both sides of the clock change."""
 
-import json
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -13,8 +8,8 @@ from freezegun import freeze_time
 
 from ep_events.core.time import UK
 from ep_events.notifications.calendar import CalendarEvent, build_cancellation, build_feed, build_invite
+from tests.ics import _iso, both_readings, read_with_icalendar, read_with_icaljs  # noqa: F401
 
-PARSE_ICS = Path(__file__).with_name("parse_ics.mjs")
 JOIN_URL = ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ5ZTRkYjMtYjFhZC00ZWY1LTk5ZDAtZGE2YTA2ZWQ"
             "4N2Rk%40thread.v2/0?context=%7b%22Tid%22%3a%2200000000-0000-0000-0000-000000000000%22%7d")
 
@@ -41,54 +36,6 @@ def surgery(starts_at=None, **overrides) -> CalendarEvent:
     )
     fields.update(overrides)
     return CalendarEvent(**fields)
-
-
-def read_with_icaljs(ics: str) -> dict:
-    """What ical.js makes of the file, run by node in a zone far from London.
-
-    In Los Angeles a floating or mis-zoned time would land hours away, so only a true UTC instant passes.
-    """
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to check calendar files with ical.js (npm ci installs ical.js)")
-    result = subprocess.run([node, str(PARSE_ICS)], input=ics.encode("utf-8"), capture_output=True,
-                            timeout=30, env={**os.environ, "TZ": "America/Los_Angeles"})
-    assert result.returncode == 0, result.stderr.decode()
-    return json.loads(result.stdout)
-
-
-def read_with_icalendar(ics: str) -> dict:
-    calendar = icalendar.Calendar.from_ical(ics)
-    events = []
-    for vevent in calendar.walk("VEVENT"):
-        start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
-        assert start.tzinfo is not None and end.tzinfo is not None
-        attendees = vevent.get("ATTENDEE", [])
-        if not isinstance(attendees, list):
-            attendees = [attendees]
-        events.append({
-            "uid": str(vevent["UID"]),
-            "sequence": int(vevent["SEQUENCE"]),
-            "start": _iso(start),
-            "end": _iso(end),
-            "status": str(vevent["STATUS"]),
-            "attendees": [str(a) for a in attendees],
-        })
-    return {"method": str(calendar["METHOD"]), "events": events}
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def both_readings(ics: str) -> tuple[dict, dict]:
-    """Both parsers' readings, after checking they agree on every event's identity and instants."""
-    python, javascript = read_with_icalendar(ics), read_with_icaljs(ics)
-    assert python["method"] == javascript["method"]
-    keys = ("uid", "sequence", "start", "end", "status")
-    assert [{k: e[k] for k in keys} for e in python["events"]] == \
-           [{k: e[k] for k in keys} for e in javascript["events"]]
-    return python, javascript
 
 
 # Tuesdays either side of the last Sundays of March and October, and the Sundays themselves.

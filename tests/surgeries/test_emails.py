@@ -5,11 +5,14 @@ from icalendar import Calendar
 from ep_events.extensions import db
 from ep_events.surgeries import services
 from tests import factories
+from tests.ics import both_readings
 
 
 def calendar_of(message):
+    """The invite in an email, after checking icalendar and ical.js read the same instants from it."""
     text = message.part("text/calendar")
     assert text, "no text/calendar part"
+    both_readings(text)
     calendar = Calendar.from_ical(text)
     event = next(c for c in calendar.walk("VEVENT"))
     return calendar, event
