@@ -1,5 +1,8 @@
 # EP Events: `make run` serves the demo, `make test` runs the whole suite. Both set everything up.
-PYTHON ?= python3
+# Python 3.12 where the machine has it: CPython 3.11's sqlite3 module crashes (segmentation fault during
+# garbage collection) when the slot picker loads a year of dates (seen with pyenv 3.11.7 and Debian 3.11.2).
+PYTHON ?= $(firstword $(foreach p,$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(shell command -v python3.12 2>/dev/null),$(shell $(p) -c 'print("$(p)")' 2>/dev/null)) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ep_events
@@ -22,6 +25,7 @@ setup: $(VENV)/.installed node_modules/.installed static/dist/main.css
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python --version
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
