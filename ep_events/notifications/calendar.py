@@ -8,6 +8,7 @@ with the same UID, a CANCEL with the same UID and a higher SEQUENCE removes it.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress
@@ -49,9 +50,20 @@ def build_feed(events: list[CalendarEvent], name: str) -> str:
     """A PUBLISH calendar for subscription: many events, no attendees or other personal data."""
     calendar = _calendar_shell("PUBLISH")
     calendar.add("x-wr-calname", _clean(name))
-    for event in events:
-        calendar.add_component(_vevent(event, event.status, with_attendees=False))
-    return calendar.to_ical().decode("utf-8")
+    shell = calendar.to_ical().decode("utf-8")
+    end = "END:VCALENDAR\r\n"
+    return shell[: -len(end)] + "".join(_feed_vevent(event) for event in events) + end
+
+
+@lru_cache(maxsize=20_000)
+def _feed_vevent(event: CalendarEvent) -> str:
+    """One feed VEVENT, serialised once per version of the event.
+
+    Calendar clients poll feeds all day and events rarely change; icalendar's line folding is the slow
+    part, and a CalendarEvent is frozen, so the same event always gives the same text (its DTSTAMP is
+    then when this version was first published, as RFC 5545 allows).
+    """
+    return _vevent(event, event.status, with_attendees=False).to_ical().decode("utf-8")
 
 
 def _calendar(method: str, vevents: list[Event]) -> str:

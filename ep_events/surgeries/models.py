@@ -97,10 +97,14 @@ class SurgeryDate(TimestampMixin, db.Model):
 
     @property
     def label(self) -> str:
-        from ep_events.core.time import uk_date
+        return date_label(self.starts_at, self.session)
 
-        return f"{uk_date(self.starts_at)} – {self.session.label}" if self.session is not SessionKind.CUSTOM \
-            else uk_date(self.starts_at)
+
+def date_label(starts_at: datetime, session: SessionKind) -> str:
+    """'Tuesday 16 June 2026 – AM': how a surgery date is named everywhere."""
+    from ep_events.core.time import uk_date
+
+    return uk_date(starts_at) if session is SessionKind.CUSTOM else f"{uk_date(starts_at)} – {session.label}"
 
 
 class SlotStatus(enum.Enum):

@@ -10,18 +10,19 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
+from ep_events.core.models import UTCDateTime
 from ep_events.core.time import UK, uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (THEME_LABELS, Attendance, BookingStatus, OfferStatus, SessionKind,
                                         SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
-                                        SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus)
+                                        SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus, date_label)
 
 MAX_COLLEAGUES = 2
 OUTLINE_MAX = 500
@@ -220,8 +221,8 @@ def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBookin
 
 @dataclass
 class DateAvailability:
-    surgery_date: SurgeryDate
-    free_slots: list[SurgerySlot]
+    surgery_date: "DateSummary"
+    free_slots: list["SlotTimes"]
     open_slots: int
 
     @property
@@ -229,31 +230,87 @@ class DateAvailability:
         return not self.free_slots
 
 
-def upcoming_availability(programme, now: datetime | None = None) -> list[DateAvailability]:
-    """Published future dates with their free slots, in three queries whatever the data size."""
-    now = now or utcnow()
-    dates = list(db.session.execute(
-        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id,
-                                  SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
-                                  SurgeryDate.ends_at > now)
-        .order_by(SurgeryDate.starts_at).options(selectinload(SurgeryDate.slots))
-    ).scalars())
-    if not dates:
-        return []
-    date_ids = [d.id for d in dates]
-    taken = set(db.session.execute(
+def _unavailable_slot_ids(date_ids: list[int]) -> set[int]:
+    """Slots of these dates that are booked or held for a waiting-list offer, in one query."""
+    if not date_ids:
+        return set()
+    return set(db.session.execute(
         select(SurgerySlot.id).join(SurgeryBooking, SurgeryBooking.slot_id == SurgerySlot.id)
         .where(SurgerySlot.surgery_date_id.in_(date_ids), SurgeryBooking.status == BookingStatus.CONFIRMED)
         .union(select(SurgerySlot.id).join(SlotOffer, SlotOffer.slot_id == SurgerySlot.id)
                .where(SurgerySlot.surgery_date_id.in_(date_ids), SlotOffer.status == OfferStatus.OPEN))
     ).scalars())
-    settings = get_settings(programme)
-    closes = timedelta(hours=settings.booking_close_hours)
-    out = []
-    for surgery_date in dates:
-        open_slots = [s for s in surgery_date.slots if s.status is SlotStatus.OPEN]
-        free = [s for s in open_slots if s.id not in taken and s.starts_at - closes > now]
-        out.append(DateAvailability(surgery_date, free, len(open_slots)))
+
+
+def _free_slots(surgery_date: SurgeryDate, unavailable: set[int], closes: timedelta, now: datetime
+                ) -> list[SurgerySlot]:
+    return [s for s in surgery_date.slots
+            if s.status is SlotStatus.OPEN and s.id not in unavailable and s.starts_at - closes > now]
+
+
+@dataclass(frozen=True)
+class SlotTimes:
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class DateSummary:
+    id: int
+    session: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        return date_label(self.starts_at, self.session)
+
+
+def _availability_statement(paged: bool):
+    """Built once: the slot picker is the busiest page, and building a statement costs more than running it."""
+    page = (select(SurgeryDate.id).where(SurgeryDate.programme_id == bindparam("programme_id"),
+                                         SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
+                                         SurgeryDate.ends_at > bindparam("now", type_=UTCDateTime))
+            .order_by(SurgeryDate.starts_at, SurgeryDate.id))
+    if paged:
+        page = page.limit(bindparam("limit")).offset(bindparam("offset"))
+    page = page.subquery()
+    booked = (select(SurgeryBooking.id).where(SurgeryBooking.slot_id == SurgerySlot.id,
+                                              SurgeryBooking.status == BookingStatus.CONFIRMED).exists())
+    offered = (select(SlotOffer.id).where(SlotOffer.slot_id == SurgerySlot.id,
+                                          SlotOffer.status == OfferStatus.OPEN).exists())
+    return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at, SurgeryDate.ends_at,
+                   SurgerySlot.id, SurgerySlot.starts_at, SurgerySlot.ends_at, SurgerySlot.status,
+                   or_(booked, offered))
+            .select_from(SurgeryDate).join(page, page.c.id == SurgeryDate.id)
+            .outerjoin(SurgerySlot, SurgerySlot.surgery_date_id == SurgeryDate.id)
+            .order_by(SurgeryDate.starts_at, SurgeryDate.id, SurgerySlot.starts_at))
+
+
+_AVAILABILITY = {True: _availability_statement(True), False: _availability_statement(False)}
+
+
+def upcoming_availability(programme, now: datetime | None = None, limit: int | None = None,
+                          offset: int = 0) -> list[DateAvailability]:
+    """Published future dates with their free slots: one query of plain rows whatever the data size."""
+    now = now or utcnow()
+    params = {"programme_id": programme.id, "now": now}
+    if limit is not None:
+        params |= {"limit": limit, "offset": offset}
+    rows = db.session.execute(_AVAILABILITY[limit is not None], params).all()
+    if not rows:
+        return []
+    closes = timedelta(hours=get_settings(programme).booking_close_hours)
+    out: list[DateAvailability] = []
+    for date_id, session, d_starts, d_ends, slot_id, s_starts, s_ends, s_status, unavailable in rows:
+        if not out or out[-1].surgery_date.id != date_id:
+            out.append(DateAvailability(DateSummary(date_id, session, d_starts, d_ends), [], 0))
+        if slot_id is None or s_status is not SlotStatus.OPEN:
+            continue
+        out[-1].open_slots += 1
+        if not unavailable and s_starts - closes > now:
+            out[-1].free_slots.append(SlotTimes(slot_id, s_starts, s_ends))
     return out
 
 
@@ -771,22 +828,14 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
     dates = list(db.session.execute(query).scalars())
     if not dates:
         return []
-    taken = set(db.session.execute(
-        select(SurgerySlot.id).join(SurgeryBooking, SurgeryBooking.slot_id == SurgerySlot.id)
-        .where(SurgerySlot.surgery_date_id.in_([d.id for d in dates]),
-               SurgeryBooking.status == BookingStatus.CONFIRMED)
-        .union(select(SurgerySlot.id).join(SlotOffer, SlotOffer.slot_id == SurgerySlot.id)
-               .where(SurgerySlot.surgery_date_id.in_([d.id for d in dates]), SlotOffer.status == OfferStatus.OPEN))
-    ).scalars())
+    unavailable = _unavailable_slot_ids([d.id for d in dates])
     settings = {}
     out = []
     for surgery_date in dates:
         if surgery_date.programme_id not in settings:
             settings[surgery_date.programme_id] = get_settings(surgery_date.programme)
         closes = timedelta(hours=settings[surgery_date.programme_id].booking_close_hours)
-        free = [s for s in surgery_date.slots
-                if s.status is SlotStatus.OPEN and s.id not in taken and s.starts_at - closes > now]
-        out.append(PublicSurgeryDate(surgery_date, len(free)))
+        out.append(PublicSurgeryDate(surgery_date, len(_free_slots(surgery_date, unavailable, closes, now))))
     return out
 
 

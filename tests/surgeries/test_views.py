@@ -244,3 +244,16 @@ def test_organiser_changes_settings_and_adds_a_facilitator(client, world):
     assert newcomer.has_role(Role.FACILITATOR, programme=world["programme"])
     missing = client.post("/surgeries/mtc/facilitators", data={"email": "nobody@example.org"})
     assert missing.status_code == 400 and "There is no EP Events account" in missing.get_data(as_text=True)
+
+
+def test_slot_picker_shows_ten_dates_a_page_with_later_and_earlier_links(client, world):
+    for days in range(11, 22):
+        factories.surgery_date(world["programme"], days_ahead=days)
+    db.session.commit()
+    first = client.get("/surgeries/mtc").get_data(as_text=True)
+    assert first.count('class="govuk-heading-m" id="date-') == 10
+    assert "Later dates" in first and "Earlier dates" not in first
+    second = client.get("/surgeries/mtc?page=2").get_data(as_text=True)
+    assert second.count('class="govuk-heading-m" id="date-') == 2
+    assert "Earlier dates" in second and "Later dates" not in second
+    assert client.get("/surgeries/mtc?page=nonsense").status_code == 200
