@@ -23,6 +23,8 @@ from ep_events.extensions import db
 from ep_events.notifications.devmail import start_mail_catcher
 from tests import factories
 
+pytest_plugins = ["tests.fake_graph"]  # the loopback Microsoft Graph fixtures: graph, provider
+
 ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
 
 

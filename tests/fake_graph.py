@@ -3,7 +3,6 @@ their documented request and response shapes. No Microsoft endpoint is ever cont
 
 import json
 import threading
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta

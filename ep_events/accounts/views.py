@@ -70,14 +70,9 @@ def sign_up():
     fill_organisation_choices(form)
     if form.validate_on_submit():
         organisation, other = chosen_organisation(form)
-        try:
-            services.sign_up(form.name.data, form.email.data, form.job_title.data, organisation, other,
-                             form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.sign_up(form.name.data, form.email.data, form.job_title.data,
+                                                    organisation, other, form.password.data))
+        if ok:
             return redirect(url_for("accounts.check_email", email=services.normalise_email(form.email.data)))
     return render_template("accounts/sign_up.html", form=form), 400 if form.errors else 200
 
@@ -154,13 +149,8 @@ def reset_password(token: str):
         return render_template("accounts/link_invalid.html", message=str(error), resend=False), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.reset_password(token, form.password.data))
+        if ok:
             logout_user()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("accounts.sign_in"))
@@ -189,13 +179,9 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.change_password(current_user, form.current_password.data,
+                                                            form.new_password.data))
+        if ok:
             # Keep this session, with the new session version. The real user, not the proxy: Flask-Login
             # stores what it is given as the current user, and the proxy would then resolve to itself.
             login_user(current_user._get_current_object())
@@ -210,13 +196,8 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            services.delete_account(user, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.delete_account(user, form.password.data))
+        if ok:
             logout_user()
             flash("Your account has been deleted.", "success")
             return redirect(url_for("pages.home"))

@@ -55,16 +55,13 @@ def organisation_edit(organisation_id: int | None = None):
                                   "region": organisation.region} if organisation and request.method == "GET" else None)
     if form.validate_on_submit():
         kind = OrganisationKind(form.kind.data)
-        try:
-            if organisation is None:
-                organisations.create_organisation(current_user, form.name.data, kind, form.region.data)
-            else:
-                organisations.update_organisation(current_user, organisation, form.name.data, kind, form.region.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
+        if organisation is None:
+            ok, _ = form.apply(lambda: organisations.create_organisation(current_user, form.name.data, kind,
+                                                                         form.region.data))
         else:
-            db.session.commit()
+            ok, _ = form.apply(lambda: organisations.update_organisation(current_user, organisation, form.name.data,
+                                                                         kind, form.region.data))
+        if ok:
             flash(f"Organisation ‘{form.name.data.strip()}’ saved.", "success")
             return redirect(url_for("admin.organisation_list"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation), _status(form)
@@ -90,16 +87,11 @@ def programme_edit(programme_id: int | None = None):
     if form.validate_on_submit():
         args = (form.name.data, form.slug.data, ProgrammeKind(form.kind.data), form.contact_email.data,
                 form.description.data or "", form.teams_provider.data or "manual")
-        try:
-            if programme is None:
-                programmes.create_programme(current_user, *args)
-            else:
-                programmes.update_programme(current_user, programme, *args)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
+        if programme is None:
+            ok, _ = form.apply(lambda: programmes.create_programme(current_user, *args))
         else:
-            db.session.commit()
+            ok, _ = form.apply(lambda: programmes.update_programme(current_user, programme, *args))
+        if ok:
             flash(f"Programme ‘{form.name.data.strip()}’ saved.", "success")
             return redirect(url_for("admin.programme_list"))
     return render_template("admin/programme_form.html", form=form, programme=programme), _status(form)
@@ -161,13 +153,9 @@ def grant_add(user_id: int):
         programme = db.session.get(Programme, int(grant_form.programme.data)) if grant_form.programme.data else None
         organisation = (db.session.get(Organisation, int(grant_form.organisation.data))
                         if grant_form.organisation.data else None)
-        try:
-            accounts.grant_role(current_user, user, Role(grant_form.role.data), programme, organisation)
-        except DomainError as error:
-            db.session.rollback()
-            grant_form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = grant_form.apply(lambda: accounts.grant_role(current_user, user, Role(grant_form.role.data),
+                                                             programme, organisation))
+        if ok:
             flash(f"Role added for {user.name}.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=_saved_user_form(user), user=user, grant_form=grant_form,

@@ -6,6 +6,9 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from ep_events.core.errors import DomainError
+from ep_events.extensions import db
+
 
 class Form(FlaskForm):
     """A FlaskForm that can take a DomainError onto the field it names."""
@@ -17,6 +20,21 @@ class Form(FlaskForm):
             # Put it on the first field so it appears in the error summary with a link.
             field = next(iter(self._fields.values()))
         field.errors = list(field.errors) + [str(error)]
+
+    def apply(self, action):
+        """Run the one service call behind a submitted form.
+
+        Commits and returns (True, result); on a DomainError rolls back, shows its message on the
+        form (so the page re-renders with the error summary) and returns (False, None).
+        """
+        try:
+            result = action()
+        except DomainError as error:
+            db.session.rollback()
+            self.add_domain_error(error)
+            return False, None
+        db.session.commit()
+        return True, result
 
     @property
     def has_errors(self) -> bool:

@@ -850,3 +850,14 @@ def feed_bookings(user) -> list[SurgeryBooking]:
         .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
                  .selectinload(SurgeryDate.programme), selectinload(SurgeryBooking.user))
     ).scalars())
+
+
+def add_facilitator(actor, programme, person) -> None:
+    """Make someone with an account a facilitator of the programme (audited by grant_role)."""
+    from ep_events.accounts.models import Role
+    from ep_events.accounts.services import grant_role
+
+    if person is None:
+        raise DomainError("There is no EP Events account with that email address. Ask them to create one.",
+                          field="email")
+    grant_role(actor, person, Role.FACILITATOR, programme=programme)

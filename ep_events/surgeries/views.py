@@ -92,14 +92,10 @@ def book(slot_id: int):
     programme = slot.surgery_date.programme
     form = BookingForm()
     if form.validate_on_submit():
-        try:
-            booking, _created = services.book_slot(slot, current_user, form.theme.data, form.outline.data,
-                                                   form.colleagues)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, result = form.apply(lambda: services.book_slot(slot, current_user, form.theme.data, form.outline.data,
+                                                           form.colleagues))
+        if ok:
+            booking, _created = result
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     elif request.method == "GET":
         try:
@@ -144,13 +140,8 @@ def cancel_booking(booking_id: int):
     booking = _own_booking(booking_id)
     form = CancelBookingForm()
     if form.validate_on_submit():
-        try:
-            services.cancel_booking(booking, current_user, form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.cancel_booking(booking, current_user, form.reason.data or ""))
+        if ok:
             flash("Your booking is cancelled. We have emailed you and removed it from your calendar.", "success")
             return redirect(url_for("surgeries.my_bookings"))
     return render_template("surgeries/cancel.html", form=form, booking=booking,
@@ -165,13 +156,9 @@ def move_booking(booking_id: int):
     form = MoveBookingForm()
     form.slot.choices = [SelectChoice(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
     if form.validate_on_submit():
-        try:
-            services.move_booking(booking, db.get_or_404(SurgerySlot, form.slot.data), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        new_slot = db.get_or_404(SurgerySlot, form.slot.data)
+        ok, _ = form.apply(lambda: services.move_booking(booking, new_slot, current_user))
+        if ok:
             flash(f"Your booking has moved to {_slot_label(booking.slot)} (UK time). "
                   "We have emailed you the updated invite.", "success")
             return redirect(url_for("surgeries.booking_detail", booking_id=booking.id))
@@ -185,13 +172,8 @@ def join_waitlist(date_id: int):
     surgery_date = db.get_or_404(SurgeryDate, date_id)
     form = WaitlistForm()
     if form.validate_on_submit():
-        try:
-            services.join_waitlist(surgery_date, current_user, form.theme.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.join_waitlist(surgery_date, current_user, form.theme.data))
+        if ok:
             flash(f"You are on the waiting list for {surgery_date.label}. If a slot frees, we will email you.",
                   "success")
             return redirect(url_for("surgeries.programme_slots", slug=surgery_date.programme.slug))
@@ -224,13 +206,8 @@ def offer(offer_id: int):
         abort(404)
     form = ButtonForm()
     if form.validate_on_submit():
-        try:
-            booking = services.accept_offer(slot_offer, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, booking = form.apply(lambda: services.accept_offer(slot_offer, current_user))
+        if ok:
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/offer.html", form=form, offer=slot_offer, slot_label=_slot_label(slot_offer.slot),
                            now=utcnow()), _status(form)
@@ -259,15 +236,10 @@ def new_date(slug: str):
     form = SurgeryDateForm()
     settings = services.get_settings(programme)
     if form.validate_on_submit():
-        try:
-            starts, ends = form.window()
-            surgery_date = services.create_surgery_date(current_user, programme, form.day.data,
-                                                        SessionKind(form.session.data), starts, ends)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        starts, ends = form.window()
+        ok, surgery_date = form.apply(lambda: services.create_surgery_date(
+            current_user, programme, form.day.data, SessionKind(form.session.data), starts, ends))
+        if ok:
             flash("Slots generated. Check them, remove any you do not want, then publish the date.", "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
     return render_template("surgeries/new_date.html", form=form, programme=programme, settings=settings), \
@@ -325,13 +297,8 @@ def set_teams_link(date_id: int):
         return denied
     form = TeamsLinkForm()
     if form.validate_on_submit():
-        try:
-            sent = services.set_teams_url(current_user, surgery_date, form.teams_url.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, sent = form.apply(lambda: services.set_teams_url(current_user, surgery_date, form.teams_url.data))
+        if ok:
             flash("Joining link saved." + (f" {sent} booked {'person has' if sent == 1 else 'people have'} been "
                                            "sent the updated invite." if sent else ""), "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
@@ -345,13 +312,8 @@ def cancel_date(date_id: int):
         return denied
     form = CancelWithMessageForm()
     if form.validate_on_submit():
-        try:
-            count = services.facilitator_cancel_date(current_user, surgery_date, form.message.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, count = form.apply(lambda: services.facilitator_cancel_date(current_user, surgery_date, form.message.data))
+        if ok:
             flash(f"The date is cancelled. {count} booked {'person was' if count == 1 else 'people were'} told.",
                   "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
@@ -399,13 +361,8 @@ def cancel_slot(slot_id: int):
     form = CancelWithMessageForm()
     booking = services.booking_for_slot(slot)
     if form.validate_on_submit():
-        try:
-            services.facilitator_cancel_slot(current_user, slot, form.message.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.facilitator_cancel_slot(current_user, slot, form.message.data))
+        if ok:
             flash(f"Slot {_slot_label(slot)} cancelled." + (" The person booked has been told." if booking else ""),
                   "success")
             return redirect(url_for("surgeries.manage_date", date_id=slot.surgery_date_id))
@@ -449,13 +406,8 @@ def settings(slug: str):
         data["reminder_hours"] = ", ".join(str(h) for h in current.reminder_hours)
     form = SettingsForm(data=data)
     if form.validate_on_submit():
-        try:
-            services.update_settings(current_user, programme, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.update_settings(current_user, programme, **form.values()))
+        if ok:
             flash("Surgery settings saved.", "success")
             return redirect(url_for("surgeries.settings", slug=slug))
     return render_template("surgeries/settings.html", form=form, programme=programme,
@@ -471,16 +423,8 @@ def add_facilitator(slug: str):
     form = FacilitatorForm()
     if form.validate_on_submit():
         person = accounts.get_user_by_email(form.email.data)
-        try:
-            if person is None:
-                raise DomainError("There is no EP Events account with that email address. Ask them to create one.",
-                                  field="email")
-            accounts.grant_role(current_user, person, Role.FACILITATOR, programme=programme)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        ok, _ = form.apply(lambda: services.add_facilitator(current_user, programme, person))
+        if ok:
             flash(f"{person.name} is now a facilitator of {programme.name}.", "success")
             return redirect(url_for("surgeries.settings", slug=slug))
     current = services.get_settings(programme)

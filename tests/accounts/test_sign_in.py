@@ -13,7 +13,7 @@ def _is_signed_in(client) -> bool:
 
 
 def test_confirmed_user_signs_in_and_sees_who_they_are_signed_in_as(client):
-    user = factories.user(name="Sam Signer", email="sam@example.org")
+    factories.user(name="Sam Signer", email="sam@example.org")
     db.session.commit()
     response = client.post("/sign-in", data={"email": "SAM@example.org ", "password": factories.PASSWORD})
     assert response.status_code == 302

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-import icalendar
 import pytest
 from freezegun import freeze_time
 

@@ -5,12 +5,8 @@ documented shapes; no Microsoft endpoint is ever contacted.
 """
 
 import json
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -24,7 +20,7 @@ from ep_events.notifications.teams import (
 )
 from tests.conftest import free_port
 from tests.fake_graph import (CLIENT_ID, ENDS_AT, JOIN_URL, MEETINGS_PATH, ORGANISER, SECRET, STARTS_AT, TENANT,
-                              TOKEN_PATH, Answer, FakeGraph, graph, provider)  # noqa: F401 (fixtures)
+                              TOKEN_PATH, Answer)
 
 # --- Pasted links ---------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import pytest
 from ep_events.extensions import db
 from ep_events.surgeries import services
 from tests import factories
-from tests.fake_graph import CLIENT_ID, JOIN_URL, ORGANISER, SECRET, TENANT, Answer, graph  # noqa: F401
+from tests.fake_graph import CLIENT_ID, JOIN_URL, ORGANISER, SECRET, TENANT, Answer
 
 
 @pytest.fixture
