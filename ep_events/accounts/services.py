@@ -188,9 +188,13 @@ def delete_account(user: User, password: str) -> None:
                           "your account", field="password")
     record_audit(user, "user.delete_self", user, f"{user.email} deleted their account",
                  before={"email": user.email, "name": user.name})
-    # SQLite (the embedded default) does not enforce foreign keys, so ON DELETE CASCADE / SET NULL
-    # do not run there: without this, an unused reset link would work for the next account given
-    # the same id.
+    # Their upcoming bookings are cancelled properly first: colleagues are told, calendar entries
+    # removed, and the slots offered to whoever is waiting.
+    from ep_events.surgeries.services import release_person
+
+    release_person(user)
+    # Explicit, although SQLite now enforces foreign keys too (core/database.py): an unused reset
+    # link must never work for the next account given the same id.
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
     db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     db.session.delete(user)

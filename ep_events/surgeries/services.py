@@ -861,3 +861,15 @@ def add_facilitator(actor, programme, person) -> None:
         raise DomainError("There is no EP Events account with that email address. Ask them to create one.",
                           field="email")
     grant_role(actor, person, Role.FACILITATOR, programme=programme)
+
+
+def release_person(user, now: datetime | None = None) -> int:
+    """Before an account goes: cancel its upcoming bookings and leave its waiting lists, so the
+    slots pass to the next person. Returns the number of bookings cancelled."""
+    now = now or utcnow()
+    upcoming = [b for b in user_bookings(user) if b.is_confirmed and b.slot.starts_at > now]
+    for booking in upcoming:
+        cancel_booking(booking, user, "The booker's account was deleted", now=now)
+    for entry in user_waitlist(user):
+        leave_waitlist(entry, user)
+    return len(upcoming)

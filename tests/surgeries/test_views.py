@@ -257,3 +257,45 @@ def test_slot_picker_shows_ten_dates_a_page_with_later_and_earlier_links(client,
     assert second.count('class="govuk-heading-m" id="date-') == 2
     assert "Earlier dates" in second and "Later dates" not in second
     assert client.get("/surgeries/mtc?page=nonsense").status_code == 200
+
+
+def test_facilitator_cancels_a_whole_date_and_everyone_booked_is_told(client, world, deliver, mailbox):
+    people = [factories.user() for _ in world["surgery_date"].slots]
+    for slot, person in zip(world["surgery_date"].slots, people):
+        services.book_slot(slot, person, "general")
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    sign_in(client, world["facilitator"])
+    d = world["surgery_date"]
+    empty = client.post(f"/surgeries/manage/dates/{d.id}/cancel", data={"message": ""})
+    assert empty.status_code == 400 and "Enter a message to the people booked" in empty.get_data(as_text=True)
+    response = client.post(f"/surgeries/manage/dates/{d.id}/cancel", data={"message": "Snow closure, sorry."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert d.status is SurgeryDateStatus.CANCELLED
+    assert booking_count() == 3 and all(not b.is_confirmed for b in db.session.execute(
+        select(SurgeryBooking)).scalars())
+    told = deliver()
+    assert sorted(m.recipients[0] for m in told) == sorted(p.email for p in people)
+    assert all("Snow closure, sorry." in m.text for m in told)
+
+
+def test_facilitator_marks_attendance_once_the_slot_has_started(client, world):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    db.session.commit()
+    sign_in(client, world["facilitator"])
+    url = f"/surgeries/manage/bookings/{booking.id}/attendance"
+    client.post(url, data={"attendance": "attended"})
+    db.session.expire_all()
+    assert booking.attendance.value == "unknown"
+    with freeze_time(booking.slot.starts_at + timedelta(minutes=5)):
+        page = client.get(f"/surgeries/manage/dates/{world['surgery_date'].id}").get_data(as_text=True)
+        assert f"Attendance of {world['practitioner'].name}" in page
+        client.post(url, data={"attendance": "did_not_attend"})
+    db.session.expire_all()
+    assert booking.attendance.value == "did_not_attend"

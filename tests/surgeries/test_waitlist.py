@@ -168,3 +168,20 @@ def test_someone_elses_offer_page_is_not_found(full_date, client):
     sign_in(client, other)
     assert client.get(f"/offers/{offer.id}").status_code == 404
     assert client.post(f"/offers/{offer.id}").status_code == 404
+
+
+def test_deleting_an_account_cancels_its_bookings_and_offers_the_slot_to_the_next_person(full_date, deliver, mailbox):
+    from ep_events.accounts.services import delete_account
+
+    programme, surgery_date, bookings = full_date
+    leaver = bookings[0].user
+    waiting = factories.user(email="next-in-line@example.org")
+    services.join_waitlist(surgery_date, waiting)
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    delete_account(leaver, factories.PASSWORD)
+    db.session.commit()
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert offer.slot_id == surgery_date.slots[0].id and offer.entry.user_id == waiting.id
+    assert [m.recipients for m in deliver()] == [[leaver.email], ["next-in-line@example.org"]]
