@@ -3,7 +3,7 @@ import uuid
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, Time, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ep_events.core.models import TimestampMixin, UTCDateTime
 from ep_events.core.time import utcnow
@@ -53,7 +53,8 @@ class SurgerySettings(db.Model):
     pm_ends: Mapped[time] = mapped_column(Time, nullable=False, default=time(16, 30))
     reminder_hours: Mapped[list] = mapped_column(JSON, nullable=False, default=lambda: [24, 1])
 
-    programme = relationship("Programme")
+    # Loaded with the programme in the same query: every surgery page needs the rules.
+    programme = relationship("Programme", backref=backref("surgery_settings", uselist=False, lazy="joined"))
 
 
 class SessionKind(enum.Enum):

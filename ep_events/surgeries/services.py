@@ -44,10 +44,10 @@ class BookingLimitReached(DomainError):
 # --- Settings ----------------------------------------------------------------------------------
 
 def get_settings(programme) -> SurgerySettings:
-    settings = db.session.execute(
-        select(SurgerySettings).where(SurgerySettings.programme_id == programme.id)).scalar_one_or_none()
+    """The programme's surgery rules (loaded with the programme), created with the defaults if new."""
+    settings = programme.surgery_settings
     if settings is None:
-        settings = SurgerySettings(programme_id=programme.id)
+        settings = SurgerySettings(programme=programme)
         db.session.add(settings)
         db.session.flush()
     return settings
