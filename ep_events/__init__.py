@@ -1,5 +1,6 @@
 """EP Events: booking for Early Permanence practice events."""
 
+import gc
 import os
 from pathlib import Path
 
@@ -83,6 +84,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from ep_events.cli import register_cli
 
     register_cli(app)
+    if not (app.testing or app.debug):
+        # Everything built so far lives as long as the worker: keep it out of the garbage collector's
+        # full passes, which otherwise pause requests (seen as 100 ms spikes on the calendar feed).
+        gc.freeze()
     return app
 
 
