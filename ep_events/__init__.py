@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, Pack
 from config import BASE_DIR, CONFIGS
 from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
 from ep_events.core import time as uktime
+from ep_events.core.templating import EPEnvironment
 from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
 
 # Script sources: our own files and the per-request nonce. No inline script without the nonce.
@@ -37,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config.check()
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
                 instance_path=str(BASE_DIR / "instance"))
+    app.jinja_environment = EPEnvironment
     app.config.from_object(config)
     app.config.update(overrides)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
