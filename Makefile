@@ -19,6 +19,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk is not installed: the slower Python load generator will be used" >&2
 	$(BIN)/python -m bench
 
 setup: $(VENV)/.installed node_modules/.installed static/dist/main.css

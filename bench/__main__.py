@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench import feed, outbox, queries, race
+from bench import feed, outbox, queries, race, wrk
 from bench.loadgen import HttpSession, percentile_ms, run_load
 from bench.seed import PASSWORD, SMALL, YEAR, seed
 from bench.server import gunicorn, worker_deaths
@@ -84,12 +84,20 @@ def main() -> None:
         gunicorn_log = tmp / "gunicorn.log"
         with gunicorn("bench.reference_app:create_app()", big_url, gunicorn_log, ready_path="/bench/bare") as port:
             anonymous = [HttpSession(port) for _ in range(CLIENTS)]
-            bare = run_load(anonymous, "/bench/bare", LOAD_SECONDS)
-            picker = run_load(anonymous, picker_path, LOAD_SECONDS)
             signed_in = [HttpSession(port) for _ in range(CLIENTS)]
             for session, email in zip(signed_in, seeded.frequent_emails, strict=False):
                 sign_in(session, email)
-            mine = run_load(signed_in, "/bookings", LOAD_SECONDS)
+            if wrk.available():
+                log("load from wrk")
+                cookie = "; ".join(f"{k}={v}" for k, v in signed_in[0].cookies.items())
+                bare = wrk.run_wrk(port, "/bench/bare", LOAD_SECONDS, CLIENTS)
+                picker = wrk.run_wrk(port, picker_path, LOAD_SECONDS, CLIENTS)
+                mine = wrk.run_wrk(port, "/bookings", LOAD_SECONDS, CLIENTS, cookie=cookie)
+            else:
+                log("load from the Python generator (install wrk for figures less bound by the client)")
+                bare = run_load(anonymous, "/bench/bare", LOAD_SECONDS)
+                picker = run_load(anonymous, picker_path, LOAD_SECONDS)
+                mine = run_load(signed_in, "/bookings", LOAD_SECONDS)
             for session in anonymous + signed_in:
                 session.close()
             log(f"fetching a {seeded.feed_bookings}-booking personal calendar feed 50 times")
@@ -97,6 +105,7 @@ def main() -> None:
         deaths, first_crash = worker_deaths(gunicorn_log)
         if first_crash:
             log(f"a gunicorn worker crashed; the first report:\n{first_crash}")
+        report("load_generator", "wrk" if wrk.available() else "python")
         report("bare_route_rps", bare.rps)
         report("bare_route_p95_ms", bare.percentile_ms(95))
         report("slot_picker_rps", picker.rps)
