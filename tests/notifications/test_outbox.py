@@ -268,3 +268,31 @@ def assert_reclaimed_after_lease(ids, handler) -> None:
     assert {m.status for m in rows()} == {OutboxStatus.SENT}
     assert all(m.claimed_by.startswith("worker:") for m in rows())
 
+
+
+def test_bookings_succeed_while_the_mail_server_is_down_and_their_emails_go_once_when_it_is_back(tmp_path):
+    from ep_events.surgeries import services
+    from ep_events.surgeries.models import SurgeryBooking
+    from tests import factories
+
+    port = stopped_mail_server_port()
+    with outbox_app(tmp_path, port) as app:
+        programme = factories.surgery_programme()
+        surgery_date = factories.surgery_date(programme, days_ahead=10)
+        people = [factories.user() for _ in surgery_date.slots]
+        db.session.commit()
+        client = app.test_client()
+        for slot, person in zip(surgery_date.slots, people):
+            client.post("/sign-out")
+            client.post("/sign-in", data={"email": person.email, "password": factories.PASSWORD})
+            response = client.post(f"/surgeries/slots/{slot.id}/book", data={"theme": "general"})
+            assert response.status_code == 302  # booked, although no email can be sent now
+        assert deliver_all("worker") == (0, 3)
+        db.session.expire_all()
+        assert len(db.session.execute(select(SurgeryBooking)).scalars().all()) == 3
+        with mail_server(port) as handler:
+            assert deliver_all("worker") == (3, 0)
+            assert deliver_all("worker") == (0, 0)
+            assert sorted(caught.recipients[0] for caught in handler.messages) == sorted(p.email for p in people)
+            assert all(count == 1 for count in received(handler).values())
+        assert services.user_bookings(people[0])[0].is_confirmed
