@@ -261,10 +261,10 @@ class DateSummary:
     session: SessionKind
     starts_at: datetime
     ends_at: datetime
+    label: str = ""  # worked out once: the slot picker shows it beside every slot
 
-    @property
-    def label(self) -> str:
-        return date_label(self.starts_at, self.session)
+    def __post_init__(self):
+        object.__setattr__(self, "label", date_label(self.starts_at, self.session))
 
 
 def _availability_statement(paged: bool):

@@ -1,6 +1,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
@@ -20,8 +20,11 @@ from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, Surg
 bp = Blueprint("surgeries", __name__)
 
 
+_PROGRAMME_BY_SLUG = select(Programme).where(Programme.slug == bindparam("slug"))  # built once: every page uses it
+
+
 def _programme(slug: str) -> Programme:
-    programme = db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+    programme = db.session.execute(_PROGRAMME_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     if programme is None or programme.kind is not ProgrammeKind.PRACTICE_SURGERIES:
         abort(404)
     return programme
