@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
 from ep_events.core.models import UTCDateTime
-from ep_events.core.time import UK, uk_datetime, utcnow
+from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (THEME_LABELS, Attendance, BookingStatus, OfferStatus, SessionKind,
@@ -253,6 +253,10 @@ class SlotTimes:
     id: int
     starts_at: datetime
     ends_at: datetime
+    times: str = ""  # "9:30am to 10:10am" in UK time, worked out once for the slot picker
+
+    def __post_init__(self):
+        object.__setattr__(self, "times", f"{uk_time(self.starts_at)} to {uk_time(self.ends_at)}")
 
 
 @dataclass(frozen=True)
