@@ -1,5 +1,5 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ep_events.core.forms import Form, OrganisationSelectField
@@ -87,6 +87,3 @@ class DeleteAccountForm(Form):
                               validators=[InputRequired("Confirm you understand your account will be deleted")])
     submit = SubmitField("Delete my account", widget=GovSubmitInput())
 
-
-__all__ = ["SignUpForm", "SignInForm", "ConfirmForm", "ForgotPasswordForm", "ResetPasswordForm", "ProfileForm",
-           "ChangePasswordForm", "DeleteAccountForm", "SelectField", "GovSelect"]

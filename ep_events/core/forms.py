@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
 
 from ep_events.core.errors import DomainError
 from ep_events.extensions import db
@@ -36,10 +35,6 @@ class Form(FlaskForm):
         db.session.commit()
         return True, result
 
-    @property
-    def has_errors(self) -> bool:
-        return any(f.errors for f in self._fields.values())
-
 
 class OrganisationSelectField(SelectField):
     """An organisation chosen from the list, or "other" with free text in another field."""
@@ -54,13 +49,3 @@ class OrganisationSelectField(SelectField):
     def set_organisations(self, organisations) -> None:
         self.choices = [SelectChoice("", "Choose your organisation")] + [
             SelectChoice(str(o.id), o.name) for o in organisations] + [SelectChoice(self.OTHER, "Other (not listed)")]
-
-
-def require_other_text(form, other_field_name: str):
-    """Validator: when "other" is chosen, the free-text field must be filled."""
-
-    def _check(form_, field):
-        if field.data == OrganisationSelectField.OTHER and not (getattr(form_, other_field_name).data or "").strip():
-            raise ValidationError("Enter the name of your organisation")
-
-    return _check
