@@ -19,6 +19,7 @@ from ep_events.core.errors import DomainError
 from ep_events.core.models import UTCDateTime
 from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
+from ep_events.programmes.models import Programme, ProgrammeKind
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (THEME_LABELS, Attendance, BookingStatus, OfferStatus, SessionKind,
                                         SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
@@ -296,7 +297,7 @@ _AVAILABILITY = {True: _availability_statement(True), False: _availability_state
 
 
 def upcoming_availability(programme, now: datetime | None = None, limit: int | None = None,
-                          offset: int = 0) -> list[DateAvailability]:
+                          offset: int = 0, close_hours: int | None = None) -> list[DateAvailability]:
     """Published future dates with their free slots: one query of plain rows whatever the data size."""
     now = now or utcnow()
     params = {"programme_id": programme.id, "now": now}
@@ -305,7 +306,9 @@ def upcoming_availability(programme, now: datetime | None = None, limit: int | N
     rows = db.session.execute(_AVAILABILITY[limit is not None], params).all()
     if not rows:
         return []
-    closes = timedelta(hours=get_settings(programme).booking_close_hours)
+    if close_hours is None:
+        close_hours = get_settings(programme).booking_close_hours
+    closes = timedelta(hours=close_hours)
     out: list[DateAvailability] = []
     for date_id, session, d_starts, d_ends, slot_id, s_starts, s_ends, s_status, unavailable in rows:
         if not out or out[-1].surgery_date.id != date_id:
@@ -814,7 +817,6 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
                          starts_before: datetime | None = None, date_id: int | None = None,
                          now: datetime | None = None) -> list[PublicSurgeryDate]:
     """Upcoming published surgery dates with their free places: no personal data."""
-    from ep_events.programmes.models import Programme
 
     now = now or utcnow()
     query = (select(SurgeryDate).join(Programme)
@@ -877,3 +879,48 @@ def release_person(user, now: datetime | None = None) -> int:
     for entry in user_waitlist(user):
         leave_waitlist(entry, user)
     return len(upcoming)
+
+
+# --- The slot picker ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PickerProgramme:
+    """What the slot picker shows of a programme and its rules, read as one plain row."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    slot_minutes: int
+    booking_close_hours: int
+    max_upcoming_bookings: int
+
+
+_PICKER_PROGRAMME = (
+    select(Programme.id, Programme.slug, Programme.name, Programme.description, SurgerySettings.slot_minutes,
+           SurgerySettings.booking_close_hours, SurgerySettings.max_upcoming_bookings)
+    .outerjoin(SurgerySettings, SurgerySettings.programme_id == Programme.id)
+    .where(Programme.slug == bindparam("slug"), Programme.kind == ProgrammeKind.PRACTICE_SURGERIES)
+)
+
+
+@dataclass
+class SlotPickerPage:
+    programme: PickerProgramme
+    dates: list[DateAvailability]
+    has_later: bool
+
+
+def slot_picker_page(slug: str, page: int, per_page: int, now: datetime | None = None) -> SlotPickerPage | None:
+    """One page of a programme's bookable dates, in two plain queries: the busiest page of the service."""
+    row = db.session.execute(_PICKER_PROGRAMME, {"slug": slug}).first()
+    if row is None:
+        return None
+    if row.slot_minutes is None:  # no settings saved yet: create the defaults once
+        get_settings(db.session.get(Programme, row.id))
+        row = db.session.execute(_PICKER_PROGRAMME, {"slug": slug}).first()
+    programme = PickerProgramme(*row)
+    # One more than a page, to know whether there are later dates without counting them all.
+    dates = upcoming_availability(programme, now, limit=per_page + 1, offset=(page - 1) * per_page,
+                                  close_hours=programme.booking_close_hours)
+    return SlotPickerPage(programme, dates[:per_page], len(dates) > per_page)

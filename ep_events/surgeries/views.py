@@ -70,22 +70,17 @@ DATES_PER_PAGE = 10
 
 @bp.route("/surgeries/<slug>")
 def programme_slots(slug: str):
-    programme = _programme(slug)
-    now = utcnow()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    # One more than a page, to know whether there are later dates without counting them all.
-    availability = services.upcoming_availability(programme, now, limit=DATES_PER_PAGE + 1,
-                                                  offset=(page - 1) * DATES_PER_PAGE)
-    has_later = len(availability) > DATES_PER_PAGE
-    availability = availability[:DATES_PER_PAGE]
-    settings = services.get_settings(programme)
+    picker = services.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
+    if picker is None:
+        abort(404)
     waiting = set()
     if current_user.is_authenticated:
         waiting = {e.surgery_date_id for e in services.user_waitlist(current_user)}
-    return render_template("surgeries/slots.html", programme=programme, availability=availability,
-                           settings=settings, waiting=waiting, page=page, has_later=has_later,
-                           can_facilitate=can_facilitate_programme(current_user, programme))
+    return render_template("surgeries/slots.html", programme=picker.programme, availability=picker.dates,
+                           settings=picker.programme, waiting=waiting, page=page, has_later=picker.has_later,
+                           can_facilitate=can_facilitate_programme(current_user, picker.programme))
 
 
 @bp.route("/surgeries/slots/<int:slot_id>/book", methods=["GET", "POST"])
