@@ -303,7 +303,8 @@ def upcoming_availability(programme, now: datetime | None = None, limit: int | N
     params = {"programme_id": programme.id, "now": now}
     if limit is not None:
         params |= {"limit": limit, "offset": offset}
-    rows = db.session.execute(_AVAILABILITY[limit is not None], params).all()
+    # Core, not the ORM: plain rows need none of its bookkeeping (same connection and transaction).
+    rows = db.session.connection().execute(_AVAILABILITY[limit is not None], params).all()
     if not rows:
         return []
     if close_hours is None:
@@ -913,12 +914,12 @@ class SlotPickerPage:
 
 def slot_picker_page(slug: str, page: int, per_page: int, now: datetime | None = None) -> SlotPickerPage | None:
     """One page of a programme's bookable dates, in two plain queries: the busiest page of the service."""
-    row = db.session.execute(_PICKER_PROGRAMME, {"slug": slug}).first()
+    row = db.session.connection().execute(_PICKER_PROGRAMME, {"slug": slug}).first()
     if row is None:
         return None
     if row.slot_minutes is None:  # no settings saved yet: create the defaults once
         get_settings(db.session.get(Programme, row.id))
-        row = db.session.execute(_PICKER_PROGRAMME, {"slug": slug}).first()
+        row = db.session.connection().execute(_PICKER_PROGRAMME, {"slug": slug}).first()
     programme = PickerProgramme(*row)
     # One more than a page, to know whether there are later dates without counting them all.
     dates = upcoming_availability(programme, now, limit=per_page + 1, offset=(page - 1) * per_page,
