@@ -21,7 +21,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SERVICE_NAME = "EP Events"
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
