@@ -124,3 +124,14 @@ def test_demo_logins_all_work(client, app):
         sign_in(client, user, password=app.config["DEMO_PASSWORD"])
 
 
+
+
+def test_production_refuses_to_start_with_debug_on(monkeypatch):
+    import pytest
+
+    from ep_events import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="Debug mode must be off"):
+        create_app("production")
