@@ -188,6 +188,10 @@ class SurgeryBooking(TimestampMixin, db.Model):
     def is_confirmed(self) -> bool:
         return self.status is BookingStatus.CONFIRMED
 
+    def can_change(self, now: datetime) -> bool:
+        """Whether the booker may still move or cancel it: confirmed, and the slot has not started."""
+        return self.is_confirmed and self.slot.starts_at > now
+
     def cancel(self, at: datetime, by, reason: str = "") -> None:
         if self.status is not BookingStatus.CONFIRMED:
             from ep_events.core.errors import DomainError

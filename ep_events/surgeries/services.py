@@ -450,15 +450,29 @@ def book_slot(slot: SurgerySlot, user, theme: str, outline: str = "", colleagues
     return booking, True
 
 
-def cancel_booking(booking: SurgeryBooking, actor, reason: str = "", now: datetime | None = None) -> None:
-    """The booker cancels: their invite is cancelled and the slot goes to the waiting list."""
-    now = now or utcnow()
+def _lock_changeable(booking: SurgeryBooking, now: datetime, change: str) -> None:
+    """Take the booker's lock, re-read the booking, and refuse if it can no longer be changed."""
     lock_person(booking.user)
     db.session.refresh(booking)
     if not booking.is_confirmed:
         raise DomainError("This booking is already cancelled")
-    if booking.slot.starts_at <= now:
-        raise DomainError("This surgery has already started, so it cannot be cancelled")
+    if not booking.can_change(now):
+        raise DomainError(f"This surgery has already started, so it cannot be {change}")
+
+
+def bookings_by_time(user, now: datetime | None = None) -> tuple[list[SurgeryBooking], list[SurgeryBooking]]:
+    """(upcoming confirmed bookings, soonest first; past and cancelled ones, latest first)."""
+    now = now or utcnow()
+    bookings = user_bookings(user)
+    upcoming = [b for b in bookings if b.is_confirmed and b.slot.ends_at > now]
+    past = [b for b in reversed(bookings) if not (b.is_confirmed and b.slot.ends_at > now)]
+    return upcoming, past
+
+
+def cancel_booking(booking: SurgeryBooking, actor, reason: str = "", now: datetime | None = None) -> None:
+    """The booker cancels: their invite is cancelled and the slot goes to the waiting list."""
+    now = now or utcnow()
+    _lock_changeable(booking, now, "cancelled")
     booking.cancel(now, actor, (reason or "").strip()[:500])
     db.session.flush()
     emails.send_booking_cancelled(booking, by_facilitator=False)
@@ -478,12 +492,7 @@ def movable_slots(booking: SurgeryBooking, now: datetime | None = None) -> list[
 def move_booking(booking: SurgeryBooking, new_slot: SurgerySlot, actor, now: datetime | None = None) -> None:
     """Move to another free slot of the same programme: same booking, same UID, higher SEQUENCE."""
     now = now or utcnow()
-    lock_person(booking.user)
-    db.session.refresh(booking)
-    if not booking.is_confirmed:
-        raise DomainError("This booking is cancelled")
-    if booking.slot.starts_at <= now:
-        raise DomainError("This surgery has already started, so it cannot be moved")
+    _lock_changeable(booking, now, "moved")
     new_slot = _refresh(new_slot)
     if new_slot.id == booking.slot_id:
         raise DomainError("Choose a different slot", field="slot")
@@ -874,7 +883,7 @@ def release_person(user, now: datetime | None = None) -> int:
     """Before an account goes: cancel its upcoming bookings and leave its waiting lists, so the
     slots pass to the next person. Returns the number of bookings cancelled."""
     now = now or utcnow()
-    upcoming = [b for b in user_bookings(user) if b.is_confirmed and b.slot.starts_at > now]
+    upcoming = [b for b in user_bookings(user) if b.can_change(now)]
     for booking in upcoming:
         cancel_booking(booking, user, "The booker's account was deleted", now=now)
     for entry in user_waitlist(user):

@@ -115,11 +115,8 @@ def booking_confirmed(booking_id: int):
 @bp.route("/bookings")
 @login_required
 def my_bookings():
-    now = utcnow()
-    bookings = services.user_bookings(current_user)
-    upcoming = [b for b in bookings if b.is_confirmed and b.slot.ends_at > now]
-    past = [b for b in bookings if b not in upcoming]
-    return render_template("surgeries/my_bookings.html", upcoming=upcoming, past=list(reversed(past)),
+    upcoming, past = services.bookings_by_time(current_user)
+    return render_template("surgeries/my_bookings.html", upcoming=upcoming, past=past,
                            waitlist=services.user_waitlist(current_user),
                            offers=services.open_offers_for(current_user), slot_label=_slot_label)
 
@@ -129,7 +126,7 @@ def my_bookings():
 def booking_detail(booking_id: int):
     booking = _own_booking(booking_id)
     return render_template("surgeries/booking.html", booking=booking, slot_label=_slot_label(booking.slot),
-                           is_upcoming=booking.is_confirmed and booking.slot.starts_at > utcnow())
+                           is_upcoming=booking.can_change(utcnow()))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
