@@ -1,6 +1,7 @@
 import enum
 import uuid
-from datetime import date, datetime, time
+from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, Time, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -77,12 +78,18 @@ class SurgeryDateStatus(enum.Enum):
         return self.value.capitalize()
 
 
+# A date's window lies within one UK day (25 hours at most, the day the clocks go back); with a margin,
+# "ends after now" implies "starts after now - DATE_LONGEST", which an index can find in order.
+DATE_LONGEST = timedelta(days=2)
+
+
 class SurgeryDate(TimestampMixin, db.Model):
     __tablename__ = "surgery_date"
+    # The slot picker's search: a programme's published dates in time order.
+    __table_args__ = (Index("ix_surgery_date_programme_status_starts", "programme_id", "status", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     session: Mapped[SessionKind] = mapped_column(_enum(SessionKind), nullable=False)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
@@ -101,8 +108,10 @@ class SurgeryDate(TimestampMixin, db.Model):
         return date_label(self.starts_at, self.session)
 
 
+@lru_cache(maxsize=4096)
 def date_label(starts_at: datetime, session: SessionKind) -> str:
-    """'Tuesday 16 June 2026 – AM': how a surgery date is named everywhere."""
+    """'Tuesday 16 June 2026 – AM': how a surgery date is named everywhere (remembered: the slot
+    picker names ten dates on every page it serves)."""
     from ep_events.core.time import uk_date
 
     return uk_date(starts_at) if session is SessionKind.CUSTOM else f"{uk_date(starts_at)} – {session.label}"

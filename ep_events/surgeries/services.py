@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,8 +21,8 @@ from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeKind
 from ep_events.surgeries import emails
-from ep_events.surgeries.models import (THEME_LABELS, Attendance, BookingStatus, OfferStatus, SessionKind,
-                                        SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
+from ep_events.surgeries.models import (DATE_LONGEST, THEME_LABELS, Attendance, BookingStatus, OfferStatus,
+                                        SessionKind, SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
                                         SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus, date_label)
 
 MAX_COLLEAGUES = 2
@@ -224,11 +224,19 @@ def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBookin
 class DateAvailability:
     surgery_date: "DateSummary"
     free_slots: list["SlotTimes"]
-    open_slots: int
 
     @property
     def is_full(self) -> bool:
         return not self.free_slots
+
+
+def _slot_taken():
+    """SQL: the slot has a confirmed booking or is held for a waiting-list offer."""
+    booked = (select(SurgeryBooking.id).where(SurgeryBooking.slot_id == SurgerySlot.id,
+                                              SurgeryBooking.status == BookingStatus.CONFIRMED).exists())
+    offered = (select(SlotOffer.id).where(SlotOffer.slot_id == SurgerySlot.id,
+                                          SlotOffer.status == OfferStatus.OPEN).exists())
+    return or_(booked, offered)
 
 
 def _unavailable_slot_ids(date_ids: list[int]) -> set[int]:
@@ -236,10 +244,7 @@ def _unavailable_slot_ids(date_ids: list[int]) -> set[int]:
     if not date_ids:
         return set()
     return set(db.session.execute(
-        select(SurgerySlot.id).join(SurgeryBooking, SurgeryBooking.slot_id == SurgerySlot.id)
-        .where(SurgerySlot.surgery_date_id.in_(date_ids), SurgeryBooking.status == BookingStatus.CONFIRMED)
-        .union(select(SurgerySlot.id).join(SlotOffer, SlotOffer.slot_id == SurgerySlot.id)
-               .where(SurgerySlot.surgery_date_id.in_(date_ids), SlotOffer.status == OfferStatus.OPEN))
+        select(SurgerySlot.id).where(SurgerySlot.surgery_date_id.in_(date_ids), _slot_taken())
     ).scalars())
 
 
@@ -265,7 +270,6 @@ class DateSummary:
     id: int
     session: SessionKind
     starts_at: datetime
-    ends_at: datetime
     label: str = ""  # worked out once: the slot picker shows it beside every slot
 
     def __post_init__(self):
@@ -273,23 +277,27 @@ class DateSummary:
 
 
 def _availability_statement(paged: bool):
-    """Built once: the slot picker is the busiest page, and building a statement costs more than running it."""
+    """Built once: the slot picker is the busiest page, and building a statement costs more than running it.
+
+    One row per free slot, and one row with no slot for a date that has none free: the database
+    applies the rules (open, not taken, still bookable), so nothing is read only to be thrown away.
+    """
+    # A date's window lies within one day, so "starts after `since`" (a day or two before now) lets the
+    # (programme, status, starts_at) index find the next dates in order without reading the past ones.
     page = (select(SurgeryDate.id).where(SurgeryDate.programme_id == bindparam("programme_id"),
                                          SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
+                                         SurgeryDate.starts_at > bindparam("since", type_=UTCDateTime),
                                          SurgeryDate.ends_at > bindparam("now", type_=UTCDateTime))
             .order_by(SurgeryDate.starts_at, SurgeryDate.id))
     if paged:
         page = page.limit(bindparam("limit")).offset(bindparam("offset"))
     page = page.subquery()
-    booked = (select(SurgeryBooking.id).where(SurgeryBooking.slot_id == SurgerySlot.id,
-                                              SurgeryBooking.status == BookingStatus.CONFIRMED).exists())
-    offered = (select(SlotOffer.id).where(SlotOffer.slot_id == SurgerySlot.id,
-                                          SlotOffer.status == OfferStatus.OPEN).exists())
-    return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at, SurgeryDate.ends_at,
-                   SurgerySlot.id, SurgerySlot.starts_at, SurgerySlot.ends_at, SurgerySlot.status,
-                   or_(booked, offered))
+    free = and_(SurgerySlot.surgery_date_id == SurgeryDate.id, SurgerySlot.status == SlotStatus.OPEN,
+                SurgerySlot.starts_at > bindparam("bookable_after", type_=UTCDateTime), ~_slot_taken())
+    return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at,
+                   SurgerySlot.id, SurgerySlot.starts_at, SurgerySlot.ends_at)
             .select_from(SurgeryDate).join(page, page.c.id == SurgeryDate.id)
-            .outerjoin(SurgerySlot, SurgerySlot.surgery_date_id == SurgeryDate.id)
+            .outerjoin(SurgerySlot, free)
             .order_by(SurgeryDate.starts_at, SurgeryDate.id, SurgerySlot.starts_at))
 
 
@@ -298,26 +306,25 @@ _AVAILABILITY = {True: _availability_statement(True), False: _availability_state
 
 def upcoming_availability(programme, now: datetime | None = None, limit: int | None = None,
                           offset: int = 0, close_hours: int | None = None) -> list[DateAvailability]:
-    """Published future dates with their free slots: one query of plain rows whatever the data size."""
+    """Published future dates with their free slots: one query of plain rows whatever the data size.
+
+    A slot is free when it is open, nobody holds it (booking or waiting-list offer) and booking has
+    not closed: it starts more than the programme's close time after now.
+    """
     now = now or utcnow()
-    params = {"programme_id": programme.id, "now": now}
+    if close_hours is None:
+        close_hours = get_settings(programme).booking_close_hours
+    params = {"programme_id": programme.id, "now": now, "since": now - DATE_LONGEST,
+              "bookable_after": now + timedelta(hours=close_hours)}
     if limit is not None:
         params |= {"limit": limit, "offset": offset}
     # Core, not the ORM: plain rows need none of its bookkeeping (same connection and transaction).
-    rows = db.session.connection().execute(_AVAILABILITY[limit is not None], params).all()
-    if not rows:
-        return []
-    if close_hours is None:
-        close_hours = get_settings(programme).booking_close_hours
-    closes = timedelta(hours=close_hours)
     out: list[DateAvailability] = []
-    for date_id, session, d_starts, d_ends, slot_id, s_starts, s_ends, s_status, unavailable in rows:
+    for date_id, session, d_starts, slot_id, s_starts, s_ends in (
+            db.session.connection().execute(_AVAILABILITY[limit is not None], params)):
         if not out or out[-1].surgery_date.id != date_id:
-            out.append(DateAvailability(DateSummary(date_id, session, d_starts, d_ends), [], 0))
-        if slot_id is None or s_status is not SlotStatus.OPEN:
-            continue
-        out[-1].open_slots += 1
-        if not unavailable and s_starts - closes > now:
+            out.append(DateAvailability(DateSummary(date_id, session, d_starts), []))
+        if slot_id is not None:
             out[-1].free_slots.append(SlotTimes(slot_id, s_starts, s_ends))
     return out
 

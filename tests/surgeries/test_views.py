@@ -299,3 +299,68 @@ def test_facilitator_marks_attendance_once_the_slot_has_started(client, world):
         client.post(url, data={"attendance": "did_not_attend"})
     db.session.expire_all()
     assert booking.attendance.value == "did_not_attend"
+
+
+def test_slot_picker_lists_only_slots_a_person_can_book_now(client, app):
+    """Booked, held for a waiting-list offer, removed and closed slots are not offered; draft, ended and
+    other programmes' dates are not shown; a date with nothing free says so and offers the waiting list."""
+    from datetime import UTC, date, datetime
+
+    from freezegun import freeze_time
+
+    from ep_events.surgeries.models import SessionKind
+
+    programme = factories.surgery_programme(slug="mtc")
+    elsewhere = factories.surgery_programme(slug="elsewhere")
+    # Monday 11 January 2027, 09:50 UK time (GMT): booking closes 24 hours before a slot starts.
+    with freeze_time(datetime(2027, 1, 11, 9, 50, tzinfo=UTC)):
+        ended = factories.surgery_date(programme, day=date(2027, 1, 8), now=datetime(2027, 1, 1, tzinfo=UTC))
+        closing = factories.surgery_date(programme, day=date(2027, 1, 12))  # 9:30am closed, 10:20am booked
+        services.book_slot(closing.slots[1], factories.user(), "general")
+        held = factories.surgery_date(programme, day=date(2027, 1, 14))  # all booked, then one offered
+        bookings = [services.book_slot(slot, factories.user(), "general")[0] for slot in held.slots]
+        services.join_waitlist(held, factories.user())
+        services.cancel_booking(bookings[0], bookings[0].user)
+        removed = factories.surgery_date(programme, day=date(2027, 1, 15), session=SessionKind.PM)
+        services.remove_slot(None, removed.slots[0])
+        factories.surgery_date(programme, day=date(2027, 1, 18), publish=False)
+        factories.surgery_date(elsewhere, day=date(2027, 1, 19))
+        db.session.commit()
+        body = client.get("/surgeries/mtc").get_data(as_text=True)
+
+    assert ended.label not in body
+    assert "Monday 18 January 2027" not in body and "Tuesday 19 January 2027" not in body
+    closing_part = body[body.index(closing.label):body.index(held.label)]
+    assert "Book 9:30am" not in closing_part and "Book 10:20am" not in closing_part
+    assert "1 free slot (UK time)" in closing_part and "Book 11:10am to 11:50am" in closing_part
+    held_part = body[body.index(held.label):body.index(removed.label)]
+    assert "Book " not in held_part and "Full" in held_part and "Join the waiting list" in held_part
+    removed_part = body[body.index(removed.label):]
+    assert "Book 1:30pm" not in removed_part
+    assert "2 free slots (UK time)" in removed_part and "Book 2:20pm to 3:00pm" in removed_part
+    assert body.count('class="govuk-heading-m" id="date-') == 3
+
+
+def test_slot_picker_finds_dates_through_the_index_not_by_reading_every_date(app):
+    """The date search uses the (programme, status, starts_at) index on SQLite, so a year of past
+    dates is not read on every visit: the statement the picker runs is explained by SQLite itself."""
+    from sqlalchemy import event
+
+    programme = factories.surgery_programme(slug="mtc")
+    factories.surgery_date(programme)
+    db.session.commit()
+    ran = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "surgery_slot" in statement:
+            ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        assert services.slot_picker_page("mtc", 1, 10)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = ran
+    plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "USING INDEX ix_surgery_date_programme_status_starts (programme_id=? AND status=? AND starts_at>?)" in plan
