@@ -19,6 +19,11 @@ from ep_events.extensions import db
 
 CLIENTS = 16
 LOAD_SECONDS = 10.0
+# The slot picker and the bare route are measured in turns, ROUNDS times each, and the turns added up:
+# this VM's speed drifts by a third within a minute, and one long run each compared a fast minute
+# with a slow one (ratios from 0.45 to 0.84 for the same code). Turns see the same drift.
+ROUNDS = 5
+ROUND_SECONDS = 3.0
 
 
 def report(name: str, value) -> None:
@@ -53,6 +58,17 @@ def sign_in(session: HttpSession, email: str, attempts: int = 3) -> None:
             session.cookies.clear()
 
 
+def in_turns(measure, paths: dict[str, str], rounds: int = ROUNDS, seconds: float = ROUND_SECONDS) -> dict:
+    """`measure(path, seconds, warmup)` for each path in turn, round after round; the results added up."""
+    totals = {}
+    for round_ in range(rounds):
+        for name, path in paths.items():
+            result = measure(path, seconds, 2.0 if round_ == 0 else 0.0)
+            log(f"  turn {round_ + 1}, {name}: {result.rps:.0f} requests/s, p95 {result.percentile_ms(95):.1f} ms")
+            totals[name] = totals[name] + result if name in totals else result
+    return totals
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ep-events-bench-") as tmp:
         tmp = Path(tmp)
@@ -80,7 +96,9 @@ def main() -> None:
         report("slot_picker_queries", queries.count_in_child(big_url, picker_path))
         report("slot_picker_queries_small", queries.count_in_child(small_url, picker_path))
 
-        log(f"serving with gunicorn (2 workers); {CLIENTS} clients, {LOAD_SECONDS:.0f} s per page")
+        log(f"serving with gunicorn (2 workers); {CLIENTS} clients; the slot picker and the bare route in "
+            f"{ROUNDS} turns of {ROUND_SECONDS:.0f} s each, my bookings for {LOAD_SECONDS:.0f} s")
+        compared = {"bare": "/bench/bare", "picker": picker_path}
         gunicorn_log = tmp / "gunicorn.log"
         with gunicorn("bench.reference_app:create_app()", big_url, gunicorn_log, ready_path="/bench/bare") as port:
             anonymous = [HttpSession(port) for _ in range(CLIENTS)]
@@ -90,14 +108,14 @@ def main() -> None:
             if wrk.available():
                 log("load from wrk")
                 cookie = "; ".join(f"{k}={v}" for k, v in signed_in[0].cookies.items())
-                bare = wrk.run_wrk(port, "/bench/bare", LOAD_SECONDS, CLIENTS)
-                picker = wrk.run_wrk(port, picker_path, LOAD_SECONDS, CLIENTS)
+                turns = in_turns(lambda path, seconds, warmup: wrk.run_wrk(port, path, seconds, CLIENTS, warmup=warmup),
+                                 compared)
                 mine = wrk.run_wrk(port, "/bookings", LOAD_SECONDS, CLIENTS, cookie=cookie)
             else:
                 log("load from the Python generator (install wrk for figures less bound by the client)")
-                bare = run_load(anonymous, "/bench/bare", LOAD_SECONDS)
-                picker = run_load(anonymous, picker_path, LOAD_SECONDS)
+                turns = in_turns(lambda path, seconds, warmup: run_load(anonymous, path, seconds, warmup), compared)
                 mine = run_load(signed_in, "/bookings", LOAD_SECONDS)
+            bare, picker = turns["bare"], turns["picker"]
             for session in anonymous + signed_in:
                 session.close()
             log(f"fetching a {seeded.feed_bookings}-booking personal calendar feed 50 times")

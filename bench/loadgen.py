@@ -84,6 +84,10 @@ class LoadResult:
     def percentile_ms(self, p: float) -> float:
         return percentile_ms(self.latencies, p)
 
+    def __add__(self, other: "LoadResult") -> "LoadResult":
+        return LoadResult(self.path, self.seconds + other.seconds, self.latencies + other.latencies,
+                          self.errors + other.errors)
+
 
 def percentile_ms(seconds: list[float], p: float) -> float:
     """The nearest-rank percentile of durations in seconds, in milliseconds; nan when there are none."""
