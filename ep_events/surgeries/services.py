@@ -22,8 +22,9 @@ from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeKind
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (DATE_LONGEST, THEME_LABELS, Attendance, BookingStatus, OfferStatus,
-                                        SessionKind, SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate, SurgeryDateStatus,
-                                        SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus, date_label)
+                                        SessionKind, SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate,
+                                        SurgeryDateStatus, SurgerySettings, SurgerySlot, WaitlistEntry, WaitlistStatus,
+                                        date_label)
 
 MAX_COLLEAGUES = 2
 OUTLINE_MAX = 500
