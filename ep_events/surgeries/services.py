@@ -468,13 +468,27 @@ def _lock_changeable(booking: SurgeryBooking, now: datetime, change: str) -> Non
         raise DomainError(f"This surgery has already started, so it cannot be {change}")
 
 
-def bookings_by_time(user, now: datetime | None = None) -> tuple[list[SurgeryBooking], list[SurgeryBooking]]:
-    """(upcoming confirmed bookings, soonest first; past and cancelled ones, latest first)."""
+@dataclass
+class MyBookings:
+    upcoming: list[SurgeryBooking]
+    past: list[SurgeryBooking]
+    has_earlier: bool
+
+
+def my_bookings(user, page: int = 1, per_page: int = 20, now: datetime | None = None) -> MyBookings:
+    """Upcoming confirmed bookings, soonest first, all of them (each programme's limit keeps them few);
+    past and cancelled ones, latest first, a page at a time (they only grow)."""
     now = now or utcnow()
-    bookings = user_bookings(user)
-    upcoming = [b for b in bookings if b.is_confirmed and b.slot.ends_at > now]
-    past = [b for b in reversed(bookings) if not (b.is_confirmed and b.slot.ends_at > now)]
-    return upcoming, past
+    query = (select(SurgeryBooking).join(SurgerySlot).where(SurgeryBooking.user_id == user.id)
+             .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
+                      .selectinload(SurgeryDate.programme)))
+    upcoming = and_(SurgeryBooking.status == BookingStatus.CONFIRMED, SurgerySlot.ends_at > now)
+    coming = db.session.execute(query.where(upcoming).order_by(SurgerySlot.starts_at)).scalars().all()
+    past = db.session.execute(
+        query.where(~upcoming).order_by(SurgerySlot.starts_at.desc(), SurgeryBooking.id.desc())
+        .limit(per_page + 1).offset((page - 1) * per_page)  # one more, to know whether there are earlier ones
+    ).scalars().all()
+    return MyBookings(list(coming), list(past[:per_page]), len(past) > per_page)
 
 
 def cancel_booking(booking: SurgeryBooking, actor, reason: str = "", now: datetime | None = None) -> None:

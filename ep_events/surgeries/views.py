@@ -66,12 +66,18 @@ def _slot_label(slot: SurgerySlot) -> str:
 # --- Practitioners -----------------------------------------------------------------------------
 
 DATES_PER_PAGE = 10
+PAST_BOOKINGS_PER_PAGE = 20
+
+
+def _page_number() -> int:
+    """?page=N for a paged list; anything else is the first page."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
 
 
 @bp.route("/surgeries/<slug>")
 def programme_slots(slug: str):
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = _page_number()
     picker = services.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
     if picker is None:
         abort(404)
@@ -115,8 +121,10 @@ def booking_confirmed(booking_id: int):
 @bp.route("/bookings")
 @login_required
 def my_bookings():
-    upcoming, past = services.bookings_by_time(current_user)
-    return render_template("surgeries/my_bookings.html", upcoming=upcoming, past=past,
+    page = _page_number()
+    mine = services.my_bookings(current_user, page, PAST_BOOKINGS_PER_PAGE)
+    return render_template("surgeries/my_bookings.html", upcoming=mine.upcoming, past=mine.past, page=page,
+                           has_earlier=mine.has_earlier,
                            waitlist=services.user_waitlist(current_user),
                            offers=services.open_offers_for(current_user), slot_label=_slot_label)
 

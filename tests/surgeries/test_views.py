@@ -364,3 +364,41 @@ def test_slot_picker_finds_dates_through_the_index_not_by_reading_every_date(app
     plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {statement}", parameters))
     assert "USING INDEX ix_surgery_date_programme_status_starts (programme_id=? AND status=? AND starts_at>?)" in plan
+
+
+def test_my_bookings_shows_upcoming_then_past_and_cancelled_twenty_at_a_time(client, world):
+    """Past bookings only grow: they come newest first, twenty a page; upcoming ones are always shown."""
+    from datetime import UTC, date, datetime
+
+    from ep_events.surgeries.models import BookingStatus
+
+    practitioner, programme = world["practitioner"], world["programme"]
+    upcoming, _ = services.book_slot(world["surgery_date"].slots[0], practitioner, "general")
+    # 23 past sessions, one a day in January 2026 (written as rows: the booking rules forbid the past).
+    past_dates = [factories.surgery_date(programme, day=date(2026, 1, day), now=datetime(2025, 12, 1, tzinfo=UTC))
+                  for day in range(1, 24)]
+    for surgery_date in past_dates:
+        db.session.add(SurgeryBooking(slot=surgery_date.slots[0], user=practitioner, theme="general",
+                                      status=BookingStatus.CANCELLED if surgery_date.day.day == 23
+                                      else BookingStatus.CONFIRMED))
+    someone_else = factories.surgery_date(programme, day=date(2026, 1, 24), now=datetime(2025, 12, 1, tzinfo=UTC))
+    db.session.add(SurgeryBooking(slot=someone_else.slots[0], user=factories.user(), theme="general"))
+    db.session.commit()
+    sign_in(client, practitioner)
+
+    first = client.get("/bookings").get_data(as_text=True)
+    upcoming_part, past_part = first.split("Past and cancelled</h2>")
+    assert world["surgery_date"].label.split(" – ")[0] in upcoming_part
+    assert past_part.count('href="/bookings/') == 20
+    assert past_part.index("Friday 23 January 2026") < past_part.index("Thursday 22 January 2026")
+    assert "Cancelled" in past_part and "Saturday 24 January 2026" not in first
+    assert "Saturday 3 January 2026" not in past_part  # the oldest three are on the next page
+    assert "Earlier bookings" in first and "Later bookings" not in first
+
+    second = client.get("/bookings?page=2").get_data(as_text=True)
+    _, past_part = second.split("Past and cancelled</h2>")
+    assert past_part.count('href="/bookings/') == 3
+    assert all(f"{day} January 2026" in past_part for day in ("Thursday 1", "Friday 2", "Saturday 3"))
+    assert "Later bookings" in second and "Earlier bookings" not in second
+    assert f'href="/bookings/{upcoming.id}"' in second  # upcoming ones stay on every page
+    assert "There are no earlier bookings." in client.get("/bookings?page=9").get_data(as_text=True)
