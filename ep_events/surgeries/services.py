@@ -9,10 +9,11 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
@@ -225,6 +226,7 @@ def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBookin
 class DateAvailability:
     surgery_date: "DateSummary"
     free_slots: list["SlotTimes"]
+    taking_bookings: bool = True  # False once every open slot is past its booking close: nothing can free up
 
     @property
     def is_full(self) -> bool:
@@ -277,15 +279,23 @@ class DateSummary:
         object.__setattr__(self, "label", date_label(self.starts_at, self.session))
 
 
+@cache
 def _availability_statement(paged: bool):
-    """Built once: the slot picker is the busiest page, and building a statement costs more than running it.
+    """Built once, on first use (an alias needs every model mapped): the slot picker is the busiest page,
+    and building a statement costs more than running it.
 
     One row per free slot, and one row with no slot for a date that has none free: the database
     applies the rules (open, not taken, still bookable), so nothing is read only to be thrown away.
+    Each date also says whether any open slot (free or taken) can still be booked in time: if none can,
+    a cancellation frees nothing bookable, so the date has no waiting list.
     """
+    bookable_after = bindparam("bookable_after", type_=UTCDateTime)
+    later = aliased(SurgerySlot)
+    taking_bookings = (select(later.id).where(later.surgery_date_id == SurgeryDate.id, later.status == SlotStatus.OPEN,
+                                              later.starts_at > bookable_after).exists())
     # A date's window lies within one day, so "starts after `since`" (a day or two before now) lets the
     # (programme, status, starts_at) index find the next dates in order without reading the past ones.
-    page = (select(SurgeryDate.id).where(SurgeryDate.programme_id == bindparam("programme_id"),
+    page = (select(SurgeryDate.id, taking_bookings.label("taking_bookings")).where(SurgeryDate.programme_id == bindparam("programme_id"),
                                          SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
                                          SurgeryDate.starts_at > bindparam("since", type_=UTCDateTime),
                                          SurgeryDate.ends_at > bindparam("now", type_=UTCDateTime))
@@ -294,15 +304,12 @@ def _availability_statement(paged: bool):
         page = page.limit(bindparam("limit")).offset(bindparam("offset"))
     page = page.subquery()
     free = and_(SurgerySlot.surgery_date_id == SurgeryDate.id, SurgerySlot.status == SlotStatus.OPEN,
-                SurgerySlot.starts_at > bindparam("bookable_after", type_=UTCDateTime), ~_slot_taken())
-    return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at,
+                SurgerySlot.starts_at > bookable_after, ~_slot_taken())
+    return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at, page.c.taking_bookings,
                    SurgerySlot.id, SurgerySlot.starts_at, SurgerySlot.ends_at)
             .select_from(SurgeryDate).join(page, page.c.id == SurgeryDate.id)
             .outerjoin(SurgerySlot, free)
             .order_by(SurgeryDate.starts_at, SurgeryDate.id, SurgerySlot.starts_at))
-
-
-_AVAILABILITY = {True: _availability_statement(True), False: _availability_statement(False)}
 
 
 def upcoming_availability(programme, now: datetime | None = None, limit: int | None = None,
@@ -321,10 +328,10 @@ def upcoming_availability(programme, now: datetime | None = None, limit: int | N
         params |= {"limit": limit, "offset": offset}
     # Core, not the ORM: plain rows need none of its bookkeeping (same connection and transaction).
     out: list[DateAvailability] = []
-    for date_id, session, d_starts, slot_id, s_starts, s_ends in (
-            db.session.connection().execute(_AVAILABILITY[limit is not None], params)):
+    for date_id, session, d_starts, taking_bookings, slot_id, s_starts, s_ends in (
+            db.session.connection().execute(_availability_statement(limit is not None), params)):
         if not out or out[-1].surgery_date.id != date_id:
-            out.append(DateAvailability(DateSummary(date_id, session, d_starts), []))
+            out.append(DateAvailability(DateSummary(date_id, session, d_starts), [], bool(taking_bookings)))
         if slot_id is not None:
             out[-1].free_slots.append(SlotTimes(slot_id, s_starts, s_ends))
     return out
@@ -554,6 +561,8 @@ def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: 
         raise DomainError("This date is not taking bookings")
     if not availability.is_full:
         raise DomainError("This date still has free slots: book one instead")
+    if not availability.taking_bookings:
+        raise DomainError("Booking has closed for this date, so it has no waiting list")
     existing = db.session.execute(
         select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id, WaitlistEntry.user_id == user.id,
                                     WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))

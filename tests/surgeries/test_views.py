@@ -321,6 +321,8 @@ def test_slot_picker_lists_only_slots_a_person_can_book_now(either_database):
     # Monday 11 January 2027, 09:50 UK time (GMT): booking closes 24 hours before a slot starts.
     with freeze_time(datetime(2027, 1, 11, 9, 50, tzinfo=UTC)):
         ended = factories.surgery_date(programme, day=date(2027, 1, 8), now=datetime(2027, 1, 1, tzinfo=UTC))
+        today = factories.surgery_date(programme, day=date(2027, 1, 11), session=SessionKind.PM,
+                                       now=datetime(2027, 1, 1, tzinfo=UTC))  # every slot closed, none taken
         closing = factories.surgery_date(programme, day=date(2027, 1, 12))  # 9:30am closed, 10:20am booked
         services.book_slot(closing.slots[1], factories.user(), "general")
         held = factories.surgery_date(programme, day=date(2027, 1, 14))  # all booked, then one offered
@@ -335,6 +337,9 @@ def test_slot_picker_lists_only_slots_a_person_can_book_now(either_database):
         body = either_database.test_client().get("/surgeries/mtc").get_data(as_text=True)
 
     assert ended.label not in body
+    today_part = body[body.index(today.label):body.index(closing.label)]
+    assert "Booking has closed for this date." in today_part
+    assert "Book " not in today_part and "waiting list" not in today_part
     assert "Monday 18 January 2027" not in body and "Tuesday 19 January 2027" not in body
     closing_part = body[body.index(closing.label):body.index(held.label)]
     assert "Book 9:30am" not in closing_part and "Book 10:20am" not in closing_part
@@ -344,7 +349,7 @@ def test_slot_picker_lists_only_slots_a_person_can_book_now(either_database):
     removed_part = body[body.index(removed.label):]
     assert "Book 1:30pm" not in removed_part
     assert "2 free slots (UK time)" in removed_part and "Book 2:20pm to 3:00pm" in removed_part
-    assert body.count('class="govuk-heading-m" id="date-') == 3
+    assert body.count('class="govuk-heading-m" id="date-') == 4
 
 
 def test_slot_picker_finds_dates_through_the_index_not_by_reading_every_date(app):

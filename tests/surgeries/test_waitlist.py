@@ -33,6 +33,18 @@ def test_only_a_full_date_has_a_waiting_list(app):
         services.join_waitlist(surgery_date, factories.user())
 
 
+def test_a_full_date_has_a_waiting_list_until_its_last_slot_closes_for_booking(full_date):
+    """Booking closes 24 hours before a slot: once the last slot is that close, a cancellation could
+    free nothing bookable, so nobody is put on a list that can never offer them anything."""
+    programme, surgery_date, bookings = full_date
+    last_close = surgery_date.slots[-1].starts_at - timedelta(hours=24)
+    waiting = factories.user()
+    entry = services.join_waitlist(surgery_date, waiting, now=last_close - timedelta(minutes=1))
+    assert entry.status is WaitlistStatus.WAITING
+    with pytest.raises(DomainError, match="Booking has closed for this date"):
+        services.join_waitlist(surgery_date, factories.user(), now=last_close)
+
+
 def test_a_freed_slot_is_offered_to_the_first_person_waiting_by_email(full_date, deliver):
     programme, surgery_date, bookings = full_date
     first, second = factories.user(), factories.user()
