@@ -226,7 +226,7 @@ def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBookin
 class DateAvailability:
     surgery_date: "DateSummary"
     free_slots: list["SlotTimes"]
-    taking_bookings: bool = True  # False once every open slot is past its booking close: nothing can free up
+    taking_bookings: bool = True  # False once every open slot is past booking close: nothing can free up
 
     @property
     def is_full(self) -> bool:
@@ -291,14 +291,16 @@ def _availability_statement(paged: bool):
     """
     bookable_after = bindparam("bookable_after", type_=UTCDateTime)
     later = aliased(SurgerySlot)
-    taking_bookings = (select(later.id).where(later.surgery_date_id == SurgeryDate.id, later.status == SlotStatus.OPEN,
-                                              later.starts_at > bookable_after).exists())
+    taking_bookings = (select(later.id).where(later.surgery_date_id == SurgeryDate.id,
+                                              later.status == SlotStatus.OPEN, later.starts_at > bookable_after)
+                       .exists().label("taking_bookings"))
     # A date's window lies within one day, so "starts after `since`" (a day or two before now) lets the
     # (programme, status, starts_at) index find the next dates in order without reading the past ones.
-    page = (select(SurgeryDate.id, taking_bookings.label("taking_bookings")).where(SurgeryDate.programme_id == bindparam("programme_id"),
-                                         SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
-                                         SurgeryDate.starts_at > bindparam("since", type_=UTCDateTime),
-                                         SurgeryDate.ends_at > bindparam("now", type_=UTCDateTime))
+    page = (select(SurgeryDate.id, taking_bookings)
+            .where(SurgeryDate.programme_id == bindparam("programme_id"),
+                   SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
+                   SurgeryDate.starts_at > bindparam("since", type_=UTCDateTime),
+                   SurgeryDate.ends_at > bindparam("now", type_=UTCDateTime))
             .order_by(SurgeryDate.starts_at, SurgeryDate.id))
     if paged:
         page = page.limit(bindparam("limit")).offset(bindparam("offset"))
