@@ -374,7 +374,8 @@ def test_slot_picker_finds_dates_through_the_index_not_by_reading_every_date(app
     [(statement, parameters)] = ran
     plan = " | ".join(row[3] for row in db.session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {statement}", parameters))
-    assert "USING INDEX ix_surgery_date_programme_status_starts (programme_id=? AND status=? AND starts_at>?)" in plan
+    # SQLite words plans a little differently from version to version: look for the index and its range.
+    assert "ix_surgery_date_programme_status_starts" in plan and "starts_at>?" in plan
 
 
 def test_my_bookings_shows_upcoming_then_past_and_cancelled_twenty_at_a_time(client, world):
