@@ -242,19 +242,10 @@ def _slot_taken():
     return or_(booked, offered)
 
 
-def _unavailable_slot_ids(date_ids: list[int]) -> set[int]:
-    """Slots of these dates that are booked or held for a waiting-list offer, in one query."""
-    if not date_ids:
-        return set()
-    return set(db.session.execute(
-        select(SurgerySlot.id).where(SurgerySlot.surgery_date_id.in_(date_ids), _slot_taken())
-    ).scalars())
-
-
-def _free_slots(surgery_date: SurgeryDate, unavailable: set[int], closes: timedelta, now: datetime
-                ) -> list[SurgerySlot]:
-    return [s for s in surgery_date.slots
-            if s.status is SlotStatus.OPEN and s.id not in unavailable and s.starts_at - closes > now]
+def _slot_free(bookable_after):
+    """SQL: the slot can be booked now: open, nobody holds it, and it starts after `bookable_after`
+    (now + the programme's booking close). The slot picker and the public API both count by this."""
+    return and_(SurgerySlot.status == SlotStatus.OPEN, SurgerySlot.starts_at > bookable_after, ~_slot_taken())
 
 
 @dataclass(frozen=True)
@@ -305,8 +296,7 @@ def _availability_statement(paged: bool):
     if paged:
         page = page.limit(bindparam("limit")).offset(bindparam("offset"))
     page = page.subquery()
-    free = and_(SurgerySlot.surgery_date_id == SurgeryDate.id, SurgerySlot.status == SlotStatus.OPEN,
-                SurgerySlot.starts_at > bookable_after, ~_slot_taken())
+    free = and_(SurgerySlot.surgery_date_id == SurgeryDate.id, _slot_free(bookable_after))
     return (select(SurgeryDate.id, SurgeryDate.session, SurgeryDate.starts_at, page.c.taking_bookings,
                    SurgerySlot.id, SurgerySlot.starts_at, SurgerySlot.ends_at)
             .select_from(SurgeryDate).join(page, page.c.id == SurgeryDate.id)
@@ -865,7 +855,7 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
     query = (select(SurgeryDate).join(Programme)
              .where(SurgeryDate.status == SurgeryDateStatus.PUBLISHED, SurgeryDate.ends_at > now)
              .order_by(SurgeryDate.starts_at, SurgeryDate.id)
-             .options(selectinload(SurgeryDate.slots), selectinload(SurgeryDate.programme)))
+             .options(selectinload(SurgeryDate.programme)))
     if programme_slug:
         query = query.where(Programme.slug == programme_slug)
     if starts_from:
@@ -875,17 +865,19 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
     if date_id is not None:
         query = query.where(SurgeryDate.id == date_id)
     dates = list(db.session.execute(query).scalars())
-    if not dates:
-        return []
-    unavailable = _unavailable_slot_ids([d.id for d in dates])
-    settings = {}
-    out = []
+    # One count per programme (each has its own booking close), not one per date.
+    by_programme: dict[int, list[SurgeryDate]] = {}
     for surgery_date in dates:
-        if surgery_date.programme_id not in settings:
-            settings[surgery_date.programme_id] = get_settings(surgery_date.programme)
-        closes = timedelta(hours=settings[surgery_date.programme_id].booking_close_hours)
-        out.append(PublicSurgeryDate(surgery_date, len(_free_slots(surgery_date, unavailable, closes, now))))
-    return out
+        by_programme.setdefault(surgery_date.programme_id, []).append(surgery_date)
+    places: dict[int, int] = {}
+    for programme_dates in by_programme.values():
+        close = timedelta(hours=get_settings(programme_dates[0].programme).booking_close_hours)
+        places.update(db.session.execute(
+            select(SurgerySlot.surgery_date_id, func.count(SurgerySlot.id))
+            .where(SurgerySlot.surgery_date_id.in_([d.id for d in programme_dates]), _slot_free(now + close))
+            .group_by(SurgerySlot.surgery_date_id)
+        ).all())
+    return [PublicSurgeryDate(surgery_date, places.get(surgery_date.id, 0)) for surgery_date in dates]
 
 
 def feed_bookings(user) -> list[SurgeryBooking]:

@@ -83,3 +83,14 @@ def test_the_api_never_answers_500_to_odd_input(client, events):
         assert client.get(url).status_code in (200, 400, 404), url
 
 
+
+
+def test_places_left_follow_each_programmes_own_booking_close_and_skip_removed_slots(client, events):
+    """The API counts free places by the same rule as the slot picker, with each programme's own close."""
+    soon, later, elsewhere = events
+    services.get_settings(elsewhere.programme).booking_close_hours = 24 * 30  # its date, 20 days away, has closed
+    services.remove_slot(None, later.slots[0])
+    db.session.commit()
+    places = {e["id"]: e["places_left"] for e in client.get("/api/v1/events").get_json()}
+    assert places == {f"surgery-date-{soon.id}": 2, f"surgery-date-{later.id}": 2,
+                      f"surgery-date-{elsewhere.id}": 0}
