@@ -56,6 +56,9 @@ class Config:
     SIGNIN_LIMIT_PER_IP = os.environ.get("SIGNIN_LIMIT_PER_IP", "30 per 15 minutes")
     RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
+    # Everything that makes the site send email shares these budgets (ep_events/core/limits.py).
+    EMAIL_LIMIT_PER_PERSON = os.environ.get("EMAIL_LIMIT_PER_PERSON", "20 per hour; 60 per day")
+    EMAIL_LIMIT_PER_IP = os.environ.get("EMAIL_LIMIT_PER_IP", "100 per hour; 300 per day")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
