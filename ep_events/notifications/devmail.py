@@ -44,6 +44,33 @@ class CaughtMessage:
     def html(self) -> str:
         return self.part("text/html") or ""
 
+    @property
+    def attachments(self) -> list["CaughtAttachment"]:
+        """The parts sent as files (such as invite.ics), in the order they were attached."""
+        found = []
+        for part in self.message.walk():
+            filename = part.get_filename()
+            if filename and not part.is_multipart():
+                found.append(CaughtAttachment(filename, part.get_content_type(), part.get_payload(decode=True)))
+        return found
+
+    def attachment(self, filename: str) -> "CaughtAttachment | None":
+        return next((a for a in self.attachments if a.filename == filename), None)
+
+
+@dataclass
+class CaughtAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+    @property
+    def download_type(self) -> str:
+        """What a calendar program expects: an invite is text/calendar whatever the email called it."""
+        if self.filename.lower().endswith(".ics"):
+            return "text/calendar; charset=utf-8"
+        return self.content_type
+
 
 @dataclass
 class CatchingHandler:
@@ -78,6 +105,11 @@ def start_mail_catcher(port: int, folder: Path | None = None) -> tuple[Controlle
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, handler
+
+
+def read_caught_message(folder: Path, filename: str) -> CaughtMessage | None:
+    """One saved message by its file name, or None (a name is only ever matched, never opened as a path)."""
+    return next((m for m in read_caught_folder(folder) if m.filename == filename), None)
 
 
 def read_caught_folder(folder: Path) -> list[CaughtMessage]:

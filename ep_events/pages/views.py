@@ -1,11 +1,12 @@
+from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_file
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ep_events.extensions import db
-from ep_events.notifications.devmail import read_caught_folder
+from ep_events.extensions import db, talisman
+from ep_events.notifications.devmail import read_caught_folder, read_caught_message
 from ep_events.programmes.services import list_programmes
 
 bp = Blueprint("pages", __name__)
@@ -52,10 +53,44 @@ def dev_mailbox():
     return render_template("pages/dev_mailbox.html", messages=read_caught_folder(_dev_mail_folder()))
 
 
+def _caught_message(name: str):
+    message = read_caught_message(_dev_mail_folder(), name)
+    if message is None:
+        abort(404)
+    return message
+
+
 @bp.route("/dev/mailbox/<name>")
 def dev_mail_message(name: str):
-    folder = _dev_mail_folder()
-    matches = [m for m in read_caught_folder(folder) if m.filename == name]
-    if not matches:
+    return render_template("pages/dev_mail_message.html", message=_caught_message(name))
+
+
+# The email's own HTML, shown in a sandboxed frame on the message page. A separate address rather than
+# <iframe srcdoc>, because a srcdoc frame inherits this site's CSP, which would strip the inline styles
+# every email uses: here the CSP `sandbox` gives the page a unique origin with no scripts, forms or
+# plugins, styles are allowed, nothing is fetched, and only our own pages may frame it.
+MAIL_HTML_CSP = {
+    "sandbox": "",
+    "default-src": "'none'",
+    "style-src": "'unsafe-inline'",
+    "img-src": "data:",
+    "frame-ancestors": "'self'",
+}
+
+
+@bp.route("/dev/mailbox/<name>/html")
+@talisman(content_security_policy=MAIL_HTML_CSP, frame_options="SAMEORIGIN")
+def dev_mail_html(name: str):
+    message = _caught_message(name)
+    if not message.html:
         abort(404)
-    return render_template("pages/dev_mail_message.html", message=matches[0])
+    return Response(message.html, mimetype="text/html")
+
+
+@bp.route("/dev/mailbox/<name>/files/<filename>")
+def dev_mail_attachment(name: str, filename: str):
+    attachment = _caught_message(name).attachment(filename)
+    if attachment is None:
+        abort(404)
+    return send_file(BytesIO(attachment.data), mimetype=attachment.download_type, as_attachment=True,
+                     download_name=attachment.filename)
