@@ -5,8 +5,6 @@ write lock on SQLite), so one person's requests run one after another; a partial
 confirmed bookings guarantees one booking per slot whatever happens between people.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -18,6 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
 from ep_events.core.models import UTCDateTime
+from ep_events.core.spreadsheets import csv_bytes
 from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeKind
@@ -736,19 +735,20 @@ def mark_attendance(actor, booking: SurgeryBooking, attendance: Attendance, now:
                  before={"attendance": before}, after={"attendance": attendance.value})
 
 
-def bookings_csv(surgery_date: SurgeryDate) -> str:
-    """The date's booking list for facilitators: no outlines."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Start (UK time)", "End (UK time)", "Name", "Email", "Organisation", "Job title", "Theme",
-                     "Colleagues joining", "Attendance"])
+BOOKINGS_CSV_HEADER = ("Start (UK time)", "End (UK time)", "Name", "Email", "Organisation", "Job title", "Theme",
+                       "Colleagues joining", "Attendance")
+
+
+def bookings_csv(surgery_date: SurgeryDate) -> bytes:
+    """The date's booking list for facilitators, as a spreadsheet-safe CSV file: no outlines."""
+    rows = []
     for booking in confirmed_bookings_for_date(surgery_date):
         colleagues = "; ".join(f"{c['name']} <{c['email']}>" for c in booking.colleagues)
-        writer.writerow([f"{booking.slot.starts_at.astimezone(UK):%Y-%m-%d %H:%M}",
-                         f"{booking.slot.ends_at.astimezone(UK):%H:%M}", booking.user.name, booking.user.email,
-                         booking.user.organisation_name, booking.user.job_title, booking.theme_label, colleagues,
-                         booking.attendance.label])
-    return out.getvalue()
+        rows.append([f"{booking.slot.starts_at.astimezone(UK):%Y-%m-%d %H:%M}",
+                     f"{booking.slot.ends_at.astimezone(UK):%H:%M}", booking.user.name, booking.user.email,
+                     booking.user.organisation_name, booking.user.job_title, booking.theme_label, colleagues,
+                     booking.attendance.label])
+    return csv_bytes(BOOKINGS_CSV_HEADER, rows)
 
 
 # --- Retention ---------------------------------------------------------------------------------

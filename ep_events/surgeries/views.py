@@ -7,6 +7,7 @@ from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
 from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, require
 from ep_events.core.errors import DomainError
+from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import utcnow
 from ep_events.extensions import db, login_manager
 from ep_events.programmes.models import Programme, ProgrammeKind
@@ -329,8 +330,7 @@ def bookings_csv(date_id: int):
     if denied is not None:
         return denied
     filename = f"surgery-{surgery_date.day.isoformat()}-{surgery_date.session.value}-bookings.csv"
-    return Response(services.bookings_csv(surgery_date), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(filename, services.bookings_csv(surgery_date))
 
 
 def _slot_for_facilitator(slot_id: int):
