@@ -11,7 +11,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 
 PROGRAMMES = [
     ("mtc-surgeries", "MTC Early Permanence practice surgeries", ProgrammeKind.PRACTICE_SURGERIES,
@@ -71,7 +71,8 @@ def load_demo_data() -> list[tuple[str, str]]:
     programmes = {}
     for slug, name, kind, contact, description in PROGRAMMES:
         programmes[slug] = _get_or_create(Programme, {"name": name, "kind": kind, "contact_email": contact,
-                                                      "description": description}, slug=slug)
+                                                      "description": description,
+                                                      "status": ProgrammeStatus.PUBLISHED}, slug=slug)
     organisations = {}
     for name, kind, region in ORGANISATIONS:
         organisations[name] = _get_or_create(Organisation, {"kind": kind, "region": region}, name=name)

@@ -8,7 +8,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -30,7 +30,8 @@ def programme(**kw) -> Programme:
     obj = Programme(name=kw.pop("name", f"Test Programme {n}"), slug=kw.pop("slug", f"test-programme-{n}"),
                     kind=kw.pop("kind", ProgrammeKind.PRACTICE_SURGERIES),
                     contact_email=kw.pop("contact_email", f"programme{n}@example.org"),
-                    description=kw.pop("description", "A test programme"), **kw)
+                    description=kw.pop("description", "A test programme"),
+                    status=kw.pop("status", ProgrammeStatus.PUBLISHED), **kw)
     db.session.add(obj)
     db.session.flush()
     return obj

@@ -19,6 +19,11 @@ def can_manage_programme(user, programme) -> bool:
     return user.is_admin or user.has_role(Role.ORGANISER, programme=programme)
 
 
+def can_see_programme(user, programme) -> bool:
+    """A published programme is public; a draft only to site admins and its organisers."""
+    return programme.is_published or can_manage_programme(user, programme)
+
+
 def can_facilitate_programme(user, programme) -> bool:
     """Facilitators and organisers of this programme run its sessions and see booking notes."""
     if not (user and user.is_authenticated):

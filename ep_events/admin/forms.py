@@ -8,7 +8,7 @@ from ep_events.accounts.forms import ProfileFields
 from ep_events.accounts.models import Role
 from ep_events.core.forms import Form
 from ep_events.organisations.models import REGIONS, OrganisationKind
-from ep_events.programmes.models import ProgrammeKind
+from ep_events.programmes.models import ProgrammeKind, ProgrammeStatus
 
 
 class OrganisationForm(Form):
@@ -41,6 +41,12 @@ class ProgrammeForm(Form):
                                 choices=[SelectChoice("manual", "A facilitator pastes the link"),
                                          SelectChoice("graph", "Created by Microsoft Graph when a date is published")],
                                 validators=[Optional()])
+    # Shown only when editing: a new programme is always a draft until an admin publishes it.
+    status = RadioField("Who can see it", widget=GovRadioInput(),
+                        choices=[SelectChoice(ProgrammeStatus.DRAFT.value,
+                                              "Draft: only site admins and its organisers"),
+                                 SelectChoice(ProgrammeStatus.PUBLISHED.value, "Published: everyone")],
+                        validators=[Optional()])
     submit = SubmitField("Save programme", widget=GovSubmitInput())
 
 

@@ -16,7 +16,7 @@ from ep_events.notifications.models import OutboxMessage, OutboxStatus
 from ep_events.organisations import services as organisations
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes import services as programmes
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 
 bp = Blueprint("admin", __name__)
 
@@ -82,7 +82,7 @@ def programme_edit(programme_id: int | None = None):
     if programme and request.method == "GET":
         data = {"name": programme.name, "slug": programme.slug, "kind": programme.kind.value,
                 "contact_email": programme.contact_email, "description": programme.description,
-                "teams_provider": programme.teams_provider}
+                "teams_provider": programme.teams_provider, "status": programme.status.value}
     form = ProgrammeForm(data=data)
     if form.validate_on_submit():
         args = (form.name.data, form.slug.data, ProgrammeKind(form.kind.data), form.contact_email.data,
@@ -90,9 +90,12 @@ def programme_edit(programme_id: int | None = None):
         if programme is None:
             ok, _ = form.apply(lambda: programmes.create_programme(current_user, *args))
         else:
-            ok, _ = form.apply(lambda: programmes.update_programme(current_user, programme, *args))
+            status = ProgrammeStatus(form.status.data) if form.status.data else None
+            ok, _ = form.apply(lambda: programmes.update_programme(current_user, programme, *args, status=status))
         if ok:
-            flash(f"Programme ‘{form.name.data.strip()}’ saved.", "success")
+            flash(f"Programme ‘{form.name.data.strip()}’ saved." + (
+                " It is a draft: only site admins and its organisers can see it until you publish it."
+                if programme is None else ""), "success")
             return redirect(url_for("admin.programme_list"))
     return render_template("admin/programme_form.html", form=form, programme=programme), _status(form)
 

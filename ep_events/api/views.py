@@ -7,7 +7,7 @@ from ep_events.api.events import find_event, upcoming_events
 from ep_events.api.openapi import openapi_document
 from ep_events.extensions import csrf
 from ep_events.notifications.calendar import build_feed
-from ep_events.programmes.services import get_programme_by_slug
+from ep_events.programmes.services import get_published_programme_by_slug
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -59,7 +59,7 @@ def events():
     if unknown:
         raise BadParameter(unknown[0], f"Unknown parameter: {unknown[0]}")
     slug = request.args.get("programme") or None
-    if slug is not None and get_programme_by_slug(slug) is None:
+    if slug is not None and get_published_programme_by_slug(slug) is None:
         raise BadParameter("programme", f"No programme has the slug {slug!r}")
     start, end = _date_param("from"), _date_param("to")
     if start and end and end < start:
@@ -85,7 +85,7 @@ def openapi():
 @bp.get("/programmes/<slug>/events.ics")
 def programme_feed(slug: str):
     """Public subscription feed of a programme's upcoming events: events only, no personal data."""
-    programme = get_programme_by_slug(slug)
+    programme = get_published_programme_by_slug(slug)
     if programme is None:
         abort(404, description="No programme has that slug")
     body = build_feed([e.as_calendar_event() for e in upcoming_events(slug)], programme.name)

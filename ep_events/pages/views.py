@@ -2,9 +2,11 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_file
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ep_events.accounts.policy import can_see_programme
 from ep_events.extensions import db, talisman
 from ep_events.notifications.devmail import read_caught_folder, read_caught_message
 from ep_events.programmes.services import list_programmes
@@ -14,7 +16,8 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home():
-    return render_template("pages/home.html", programmes=list_programmes())
+    programmes = [p for p in list_programmes() if can_see_programme(current_user, p)]
+    return render_template("pages/home.html", programmes=programmes)
 
 
 @bp.route("/accessibility")

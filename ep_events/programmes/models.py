@@ -21,6 +21,17 @@ class ProgrammeKind(enum.Enum):
         }[self.value]
 
 
+class ProgrammeStatus(enum.Enum):
+    """A new programme is a draft, seen only by site admins and its organisers, until an admin publishes it."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "published": "Published"}[self.value]
+
+
 class Programme(TimestampMixin, db.Model):
     __tablename__ = "programme"
 
@@ -36,6 +47,14 @@ class Programme(TimestampMixin, db.Model):
     # How Teams joining links are made: "manual" (pasted by a facilitator) or "graph" (Microsoft Graph).
     teams_provider: Mapped[str] = mapped_column(String(20), nullable=False, default="manual",
                                                 server_default="manual")
+    status: Mapped[ProgrammeStatus] = mapped_column(
+        Enum(ProgrammeStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=False, default=ProgrammeStatus.DRAFT,
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is ProgrammeStatus.PUBLISHED
 
     def __str__(self) -> str:
         return self.name

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
 from ep_events.extensions import db
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 
-FIELDS = ("name", "slug", "kind", "contact_email", "description", "teams_provider")
+FIELDS = ("name", "slug", "kind", "contact_email", "description", "teams_provider", "status")
 TEAMS_PROVIDERS = ("manual", "graph")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -20,6 +20,12 @@ def list_programmes() -> list[Programme]:
 
 def get_programme_by_slug(slug: str) -> Programme | None:
     return db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+
+
+def get_published_programme_by_slug(slug: str) -> Programme | None:
+    """For the public feeds and API, which show no drafts to anyone."""
+    programme = get_programme_by_slug(slug)
+    return programme if programme is not None and programme.is_published else None
 
 
 def _check_slug(slug: str, current: Programme | None = None) -> None:
@@ -38,12 +44,13 @@ def _check_provider(teams_provider: str) -> None:
 
 def create_programme(actor, name: str, slug: str, kind: ProgrammeKind, contact_email: str,
                      description: str, teams_provider: str = "manual") -> Programme:
-    """Create a programme with a unique slug, audited."""
+    """Create a programme with a unique slug, as a draft (only admins and its organisers see it), audited."""
     slug = slug.strip().lower()
     _check_slug(slug)
     _check_provider(teams_provider)
     programme = Programme(name=name.strip(), slug=slug, kind=kind, contact_email=contact_email.strip().lower(),
-                          description=description.strip(), teams_provider=teams_provider)
+                          description=description.strip(), teams_provider=teams_provider,
+                          status=ProgrammeStatus.DRAFT)
     db.session.add(programme)
     db.session.flush()
     record_audit(actor, "programme.create", programme, f"Created {programme.name}",
@@ -52,16 +59,24 @@ def create_programme(actor, name: str, slug: str, kind: ProgrammeKind, contact_e
 
 
 def update_programme(actor, programme: Programme, name: str, slug: str, kind: ProgrammeKind,
-                     contact_email: str, description: str, teams_provider: str = "manual") -> Programme:
-    """Change a programme, audited with before and after."""
+                     contact_email: str, description: str, teams_provider: str = "manual",
+                     status: ProgrammeStatus | None = None) -> Programme:
+    """Change a programme (publishing it, or taking it back to draft), audited with before and after."""
     slug = slug.strip().lower()
     _check_slug(slug, programme)
     _check_provider(teams_provider)
     before = snapshot(programme, FIELDS)
+    if status is not None:
+        programme.status = status
     programme.teams_provider = teams_provider
     programme.name, programme.slug, programme.kind = name.strip(), slug, kind
     programme.contact_email, programme.description = contact_email.strip().lower(), description.strip()
     db.session.flush()
-    record_audit(actor, "programme.update", programme, f"Updated {programme.name}",
-                 before=before, after=snapshot(programme, FIELDS))
+    after = snapshot(programme, FIELDS)
+    if before["status"] != after["status"]:
+        action, summary = (("programme.publish", f"Published {programme.name}") if programme.is_published
+                           else ("programme.unpublish", f"Made {programme.name} a draft again"))
+    else:
+        action, summary = "programme.update", f"Updated {programme.name}"
+    record_audit(actor, action, programme, summary, before=before, after=after)
     return programme

@@ -19,7 +19,7 @@ from ep_events.core.models import UTCDateTime
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (DATE_LONGEST, THEME_LABELS, Attendance, BookingStatus, OfferStatus,
                                         SessionKind, SlotOffer, SlotStatus, SurgeryBooking, SurgeryDate,
@@ -384,7 +384,8 @@ def check_slot_bookable(slot: SurgerySlot, now: datetime, for_offer: SlotOffer |
     """The rules a slot must pass to be booked now, each with the message a person sees."""
     surgery_date = slot.surgery_date
     settings = get_settings(surgery_date.programme)
-    if slot.status is not SlotStatus.OPEN or surgery_date.status is not SurgeryDateStatus.PUBLISHED:
+    if (slot.status is not SlotStatus.OPEN or surgery_date.status is not SurgeryDateStatus.PUBLISHED
+            or not surgery_date.programme.is_published):
         raise DomainError("This slot is not available", field="slot")
     if slot.starts_at <= now:
         raise BookingWindowClosed("This slot is in the past", field="slot")
@@ -548,7 +549,7 @@ def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: 
         raise DomainError("Choose what you would like to discuss", field="theme")
     availability = next((a for a in upcoming_availability(surgery_date.programme, now)
                          if a.surgery_date.id == surgery_date.id), None)
-    if availability is None:
+    if availability is None or not surgery_date.programme.is_published:
         raise DomainError("This date is not taking bookings")
     if not availability.is_full:
         raise DomainError("This date still has free slots: book one instead")
@@ -853,7 +854,8 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
 
     now = now or utcnow()
     query = (select(SurgeryDate).join(Programme)
-             .where(SurgeryDate.status == SurgeryDateStatus.PUBLISHED, SurgeryDate.ends_at > now)
+             .where(SurgeryDate.status == SurgeryDateStatus.PUBLISHED, SurgeryDate.ends_at > now,
+                    Programme.status == ProgrammeStatus.PUBLISHED)
              .order_by(SurgeryDate.starts_at, SurgeryDate.id)
              .options(selectinload(SurgeryDate.programme)))
     if programme_slug:
@@ -929,11 +931,16 @@ class PickerProgramme:
     slot_minutes: int
     booking_close_hours: int
     max_upcoming_bookings: int
+    status: ProgrammeStatus  # a draft is shown only to site admins and the programme's organisers
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is ProgrammeStatus.PUBLISHED
 
 
 _PICKER_PROGRAMME = (
     select(Programme.id, Programme.slug, Programme.name, Programme.description, SurgerySettings.slot_minutes,
-           SurgerySettings.booking_close_hours, SurgerySettings.max_upcoming_bookings)
+           SurgerySettings.booking_close_hours, SurgerySettings.max_upcoming_bookings, Programme.status)
     .outerjoin(SurgerySettings, SurgerySettings.programme_id == Programme.id)
     .where(Programme.slug == bindparam("slug"), Programme.kind == ProgrammeKind.PRACTICE_SURGERIES)
 )

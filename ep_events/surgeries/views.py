@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
-from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, require
+from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, can_see_programme, require
 from ep_events.core.errors import DomainError
 from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import utcnow
@@ -80,7 +80,7 @@ def _page_number() -> int:
 def programme_slots(slug: str):
     page = _page_number()
     picker = services.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
-    if picker is None:
+    if picker is None or not can_see_programme(current_user, picker.programme):
         abort(404)
     waiting = set()
     if current_user.is_authenticated:
