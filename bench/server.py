@@ -40,8 +40,8 @@ def gunicorn(app_spec: str, database_url: str, log_path: Path, workers: int = 2,
                SESSION_COOKIE_SECURE="false", FORCE_HTTPS="false", BASE_URL=f"http://127.0.0.1:{port}")
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", app_spec],
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", str(workers),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, Pack
 from config import BASE_DIR, CONFIGS
 from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
 from ep_events.core import time as uktime
+from ep_events.core.secret_urls import redact_access_logs
 from ep_events.core.templating import EPEnvironment
 from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
 
@@ -80,6 +81,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     _import_models()
     _register_blueprints(app)
+    redact_access_logs(app)
     _register_error_pages(app)
     _register_context(app)
 
