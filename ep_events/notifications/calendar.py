@@ -46,6 +46,13 @@ def build_cancellation(event: CalendarEvent) -> str:
     return _calendar("CANCEL", [_vevent(event, "CANCELLED", with_attendees=True)])
 
 
+def build_download(event: CalendarEvent) -> str:
+    """A PUBLISH calendar with one VEVENT, for a person to download and open: the same UID and SEQUENCE
+    as their emailed invite, so later updates land on the same entry. No attendees: RFC 5546 PUBLISH
+    carries none, and clients then add the file as a plain entry rather than a meeting to answer."""
+    return _calendar("PUBLISH", [_vevent(event, event.status, with_attendees=False)])
+
+
 def build_feed(events: list[CalendarEvent], name: str) -> str:
     """A PUBLISH calendar for subscription: many events, no attendees or other personal data."""
     calendar = _calendar_shell("PUBLISH")

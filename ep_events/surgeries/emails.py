@@ -66,7 +66,9 @@ def send_booking_cancelled(booking, by_facilitator: bool, message: str = "") -> 
     for name, email in _recipients(booking):
         queue_email(email, "surgeries/booking_cancelled", calendar=calendar, calendar_method="CANCEL",
                     recipient_name=name, is_booker=email == booking.user.email, by_facilitator=by_facilitator,
-                    message=message, **_context(booking))
+                    message=message, dates_url=external_url("surgeries.programme_slots",
+                                                            slug=booking.slot.surgery_date.programme.slug),
+                    **_context(booking))
 
 
 def send_offer(offer) -> None:
@@ -76,6 +78,16 @@ def send_offer(offer) -> None:
                 day=uk_date(slot.starts_at), starts=uk_time(slot.starts_at), ends=uk_time(slot.ends_at),
                 expires=f"{uk_date(offer.expires_at)} at {uk_time(offer.expires_at)}",
                 offer_url=external_url("surgeries.offer", offer_id=offer.id))
+
+
+def send_waitlist_joined(entry, terms) -> None:
+    """Confirm a place on a date's waiting list, with the programme's real offer time."""
+    surgery_date = entry.surgery_date
+    programme = surgery_date.programme
+    queue_email(entry.user.email, "surgeries/waitlist_joined", recipient_name=entry.user.name, programme=programme,
+                label=surgery_date.label, offer_hours=terms.offer_hours, close_hours=terms.booking_close_hours,
+                bookings_url=external_url("surgeries.my_bookings"),
+                dates_url=external_url("surgeries.programme_slots", slug=programme.slug))
 
 
 def send_reminder(booking, hours_before: int) -> None:

@@ -219,6 +219,7 @@ class WaitlistStatus(enum.Enum):
     BOOKED = "booked"
     EXPIRED = "expired"
     LEFT = "left"
+    DECLINED = "declined"  # said "No thanks" to an offer: off the list, the slot went to the next person
 
 
 class WaitlistEntry(TimestampMixin, db.Model):
@@ -246,6 +247,7 @@ class OfferStatus(enum.Enum):
     ACCEPTED = "accepted"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+    DECLINED = "declined"
 
 
 class SlotOffer(db.Model):

@@ -19,6 +19,7 @@ from ep_events.core.models import UTCDateTime
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
 from ep_events.extensions import db
+from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
 from ep_events.surgeries import emails
 from ep_events.surgeries.models import (DATE_LONGEST, THEME_LABELS, Attendance, BookingStatus, OfferStatus,
@@ -533,6 +534,19 @@ def move_booking(booking: SurgeryBooking, new_slot: SurgerySlot, actor, now: dat
     offer_freed_slot(old_slot, now)
 
 
+def booking_invite(booking: SurgeryBooking) -> str:
+    """The booker's calendar file to download: the emailed invite's event (same UID and SEQUENCE), published
+    without the attendee list, so a later emailed update or cancellation changes the same entry."""
+    if not booking.is_confirmed:
+        raise DomainError("This booking was cancelled")
+    return build_download(emails.calendar_event(booking))
+
+
+def reminder_hours(programme) -> list[int]:
+    """How many hours before a surgery reminders go, as `send_due_reminders` reads the setting."""
+    return sorted(get_settings(programme).reminder_hours or [24, 1], reverse=True)
+
+
 # --- Waiting list ------------------------------------------------------------------------------
 
 def open_offer_for_slot(slot: SurgerySlot) -> SlotOffer | None:
@@ -541,9 +555,47 @@ def open_offer_for_slot(slot: SurgerySlot) -> SlotOffer | None:
     ).scalar_one_or_none()
 
 
+class AlreadyOnWaitlist(DomainError):
+    pass
+
+
+def waitlist_entry_for(surgery_date: SurgeryDate, user) -> WaitlistEntry | None:
+    """The person's current place on a date's waiting list (waiting or offered a slot), if any."""
+    return db.session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id, WaitlistEntry.user_id == user.id,
+                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+    ).scalar_one_or_none()
+
+
+def _offer_expiry(slot_starts_at: datetime, settings: SurgerySettings, now: datetime) -> datetime:
+    """An offer made now lasts the programme's offer time, but never past the slot's booking close."""
+    return min(now + timedelta(hours=settings.offer_hours),
+               slot_starts_at - timedelta(hours=settings.booking_close_hours))
+
+
+@dataclass(frozen=True)
+class OfferTerms:
+    """How long someone offered a freed slot of a date has to take it, as the waiting list page says."""
+
+    offer_hours: int
+    booking_close_hours: int
+    earliest_end: datetime | None  # if a slot of the date freed now; None if no slot could still be offered
+    latest_end: datetime | None
+
+
+def offer_terms(surgery_date: SurgeryDate, now: datetime | None = None) -> OfferTerms:
+    """The programme's offer time, and when an offer made now would end (the rule `offer_freed_slot` uses)."""
+    now = now or utcnow()
+    settings = get_settings(surgery_date.programme)
+    ends = [end for end in (_offer_expiry(s.starts_at, settings, now) for s in surgery_date.slots
+                            if s.status is SlotStatus.OPEN) if end > now]
+    return OfferTerms(settings.offer_hours, settings.booking_close_hours, min(ends, default=None),
+                      max(ends, default=None))
+
+
 def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: datetime | None = None
                   ) -> WaitlistEntry:
-    """Join the waiting list of a full date (once)."""
+    """Join the waiting list of a full date, once (joining again is refused), and email to confirm."""
     now = now or utcnow()
     if theme not in THEME_LABELS:
         raise DomainError("Choose what you would like to discuss", field="theme")
@@ -555,16 +607,14 @@ def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: 
         raise DomainError("This date still has free slots: book one instead")
     if not availability.taking_bookings:
         raise DomainError("Booking has closed for this date, so it has no waiting list")
-    existing = db.session.execute(
-        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id, WaitlistEntry.user_id == user.id,
-                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
+    lock_person(user)
+    if waitlist_entry_for(surgery_date, user) is not None:
+        raise AlreadyOnWaitlist(f"You are already on the waiting list for {surgery_date.label}")
     entry = WaitlistEntry(surgery_date_id=surgery_date.id, user_id=user.id, theme=theme)
     db.session.add(entry)
     db.session.flush()
     record_audit(user, "surgery.waitlist.join", entry, f"{user.email} joined the waiting list for {surgery_date.label}")
+    emails.send_waitlist_joined(entry, offer_terms(surgery_date, now))
     return entry
 
 
@@ -588,9 +638,7 @@ def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: WaitlistEn
         return None
     if booking_for_slot(slot) is not None or open_offer_for_slot(slot) is not None:
         return None
-    settings = get_settings(slot.surgery_date.programme)
-    closes_at = slot.starts_at - timedelta(hours=settings.booking_close_hours)
-    expires_at = min(now + timedelta(hours=settings.offer_hours), closes_at)
+    expires_at = _offer_expiry(slot.starts_at, get_settings(slot.surgery_date.programme), now)
     if expires_at <= now:
         return None
     query = (select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == slot.surgery_date_id,
@@ -634,6 +682,27 @@ def accept_offer(offer: SlotOffer, user, now: datetime | None = None) -> Surgery
     db.session.flush()
     record_audit(user, "surgery.offer.accept", offer, f"{user.email} accepted {uk_datetime(offer.slot.starts_at)}")
     return booking
+
+
+def decline_offer(offer: SlotOffer, user, now: datetime | None = None) -> SlotOffer | None:
+    """The person offered a freed slot says "No thanks": they leave that date's waiting list and the
+    slot is offered to the next person at once. Returns the next offer, if anyone was waiting."""
+    now = now or utcnow()
+    if offer.entry.user_id != user.id:
+        raise DomainError("This offer is not for you")
+    lock_person(user)
+    db.session.refresh(offer)
+    claimed = db.session.execute(
+        update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
+        .values(status=OfferStatus.DECLINED, closed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise DomainError("This offer has already closed: it was accepted, declined or has expired")
+    db.session.refresh(offer)
+    offer.entry.status = WaitlistStatus.DECLINED
+    db.session.flush()
+    record_audit(user, "surgery.offer.decline", offer, f"{user.email} declined {uk_datetime(offer.slot.starts_at)}")
+    return offer_freed_slot(offer.slot, now)
 
 
 def expire_offers(now: datetime | None = None) -> int:

@@ -8,6 +8,7 @@ from ep_events.accounts.models import Grant, Role
 from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, can_see_programme, require
 from ep_events.core.errors import DomainError
 from ep_events.core.spreadsheets import csv_download
+from ep_events.core.limits import sends_email
 from ep_events.core.time import utcnow
 from ep_events.extensions import db, login_manager
 from ep_events.programmes.models import Programme, ProgrammeKind
@@ -82,9 +83,9 @@ def programme_slots(slug: str):
     picker = services.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
     if picker is None or not can_see_programme(current_user, picker.programme):
         abort(404)
-    waiting = set()
+    waiting = {}  # date id: the person's waiting list entry id, for "Leave the waiting list"
     if current_user.is_authenticated:
-        waiting = {e.surgery_date_id for e in services.user_waitlist(current_user)}
+        waiting = {e.surgery_date_id: e.id for e in services.user_waitlist(current_user)}
     return render_template("surgeries/slots.html", programme=picker.programme, availability=picker.dates,
                            settings=picker.programme, waiting=waiting, page=page, has_later=picker.has_later,
                            can_facilitate=can_facilitate_programme(current_user, picker.programme))
@@ -116,7 +117,19 @@ def book(slot_id: int):
 @login_required
 def booking_confirmed(booking_id: int):
     booking = _own_booking(booking_id)
-    return render_template("surgeries/confirmed.html", booking=booking, slot_label=_slot_label(booking.slot))
+    return render_template("surgeries/confirmed.html", booking=booking, slot_label=_slot_label(booking.slot),
+                           reminder_hours=services.reminder_hours(booking.slot.surgery_date.programme))
+
+
+@bp.route("/bookings/<int:booking_id>/invite.ics")
+@login_required
+def booking_invite(booking_id: int):
+    booking = _own_booking(booking_id)
+    if not booking.is_confirmed:
+        abort(404)
+    filename = f"ep-surgery-{booking.slot.surgery_date.day.isoformat()}.ics"
+    return Response(services.booking_invite(booking), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/bookings")
@@ -172,20 +185,28 @@ def move_booking(booking_id: int):
 
 @bp.route("/surgeries/dates/<int:date_id>/waitlist", methods=["GET", "POST"])
 @login_required
+@sends_email
 def join_waitlist(date_id: int):
     surgery_date = db.get_or_404(SurgeryDate, date_id)
+    dates_url = url_for("surgeries.programme_slots", slug=surgery_date.programme.slug)
+    if services.waitlist_entry_for(surgery_date, current_user) is not None:
+        # Joining twice (or coming back to the form) says so, rather than seeming to join again.
+        flash(f"You are already on the waiting list for {surgery_date.label}. If a slot frees, we will email you.")
+        return redirect(dates_url)
     form = WaitlistForm()
     if form.validate_on_submit():
         ok, _ = form.apply(lambda: services.join_waitlist(surgery_date, current_user, form.theme.data))
         if ok:
-            flash(f"You are on the waiting list for {surgery_date.label}. If a slot frees, we will email you.",
-                  "success")
-            return redirect(url_for("surgeries.programme_slots", slug=surgery_date.programme.slug))
-    return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date), _status(form)
+            flash(f"You are on the waiting list for {surgery_date.label}. We have emailed you to confirm, and will "
+                  "email you if a slot frees.", "success")
+            return redirect(dates_url)
+    return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date,
+                           terms=services.offer_terms(surgery_date)), _status(form)
 
 
 @bp.route("/waitlist/<int:entry_id>/leave", methods=["POST"])
 @login_required
+@sends_email  # leaving while offered a slot passes it to the next person, who is emailed
 def leave_waitlist(entry_id: int):
     entry = db.get_or_404(WaitlistEntry, entry_id)
     if entry.user_id != current_user.id:
@@ -198,7 +219,9 @@ def leave_waitlist(entry_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("You have left the waiting list.", "success")
+            flash(f"You have left the waiting list for {entry.surgery_date.label}.", "success")
+    if request.form.get("return_to") == "dates":  # the slot picker's "Leave the waiting list"
+        return redirect(url_for("surgeries.programme_slots", slug=entry.surgery_date.programme.slug))
     return redirect(url_for("surgeries.my_bookings"))
 
 
@@ -215,6 +238,26 @@ def offer(offer_id: int):
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/offer.html", form=form, offer=slot_offer, slot_label=_slot_label(slot_offer.slot),
                            now=utcnow()), _status(form)
+
+
+@bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@login_required
+@sends_email  # the slot is offered to the next person at once, by email
+def decline_offer(offer_id: int):
+    slot_offer = db.get_or_404(SlotOffer, offer_id)
+    if slot_offer.entry.user_id != current_user.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        try:
+            services.decline_offer(slot_offer, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("surgeries.offer", offer_id=slot_offer.id))
+        db.session.commit()
+        flash("You said no thanks, so the slot goes to the next person waiting. You have left the waiting list "
+              f"for {slot_offer.slot.surgery_date.label}.", "success")
+    return redirect(url_for("surgeries.my_bookings"))
 
 
 # --- Facilitators ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ep_events.core.audit import AuditEntry
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
+from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.surgeries import services
 from ep_events.surgeries.models import OfferStatus, SlotOffer, WaitlistStatus
@@ -45,13 +46,14 @@ def test_a_full_date_has_a_waiting_list_until_its_last_slot_closes_for_booking(f
         services.join_waitlist(surgery_date, factories.user(), now=last_close)
 
 
-def test_a_freed_slot_is_offered_to_the_first_person_waiting_by_email(full_date, deliver):
+def test_a_freed_slot_is_offered_to_the_first_person_waiting_by_email(full_date, deliver, mailbox):
     programme, surgery_date, bookings = full_date
     first, second = factories.user(), factories.user()
     services.join_waitlist(surgery_date, first)
     services.join_waitlist(surgery_date, second)
     db.session.commit()
     deliver()
+    mailbox.clear()
     services.cancel_booking(bookings[0], bookings[0].user)
     db.session.commit()
     offer = db.session.execute(select(SlotOffer)).scalar_one()
@@ -197,3 +199,102 @@ def test_deleting_an_account_cancels_its_bookings_and_offers_the_slot_to_the_nex
     offer = db.session.execute(select(SlotOffer)).scalar_one()
     assert offer.slot_id == surgery_date.slots[0].id and offer.entry.user_id == waiting.id
     assert [m.recipients for m in deliver()] == [[leaver.email], ["next-in-line@example.org"]]
+
+
+def test_declining_an_offer_passes_the_slot_to_the_next_person_at_once_and_is_logged(full_date, deliver, mailbox):
+    programme, surgery_date, bookings = full_date
+    first, second = factories.user(), factories.user()
+    services.join_waitlist(surgery_date, first)
+    services.join_waitlist(surgery_date, second)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert offer.entry.user_id == first.id
+
+    next_offer = services.decline_offer(offer, first)
+    db.session.commit()
+
+    assert offer.status is OfferStatus.DECLINED and offer.entry.status is WaitlistStatus.DECLINED
+    assert next_offer.entry.user_id == second.id and next_offer.slot_id == offer.slot_id
+    assert next_offer.status is OfferStatus.OPEN
+    assert [m.recipients for m in deliver()] == [[second.email]]
+    assert mailbox.messages[0].subject.startswith("A surgery slot is free for you")
+    assert actions()[-2:] == ["surgery.offer.decline", "surgery.offer.make"]
+    # Declining takes them off the date's list; the offer cannot be taken or declined again.
+    assert services.user_waitlist(first) == []
+    with pytest.raises(DomainError, match="already been accepted, or has expired"):
+        services.accept_offer(offer, first)
+    with pytest.raises(DomainError, match="already closed"):
+        services.decline_offer(offer, first)
+
+
+def test_declining_when_nobody_else_waits_frees_the_slot_for_anyone(full_date):
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    services.join_waitlist(surgery_date, waiting)
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    assert services.upcoming_availability(programme)[0].free_slots == []
+    assert services.decline_offer(offer, waiting) is None
+    assert [s.id for s in services.upcoming_availability(programme)[0].free_slots] == [surgery_date.slots[0].id]
+
+
+def test_only_the_person_offered_can_decline(full_date):
+    programme, surgery_date, bookings = full_date
+    services.join_waitlist(surgery_date, factories.user())
+    services.cancel_booking(bookings[0], bookings[0].user)
+    offer = db.session.execute(select(SlotOffer)).scalar_one()
+    with pytest.raises(DomainError, match="not for you"):
+        services.decline_offer(offer, factories.user())
+    assert offer.status is OfferStatus.OPEN
+
+
+def test_joining_the_waiting_list_is_confirmed_by_email_with_the_programmes_offer_time(full_date, deliver, mailbox):
+    programme, surgery_date, bookings = full_date
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    services.get_settings(programme).offer_hours = 6
+    waiting = factories.user(email="waiting@example.org")
+    services.join_waitlist(surgery_date, waiting)
+    db.session.commit()
+    message, = deliver()
+    assert message.recipients == ["waiting@example.org"]
+    assert message.subject == f"You are on the waiting list: {surgery_date.label}"
+    assert "you will have 6 hours to take it, or until booking for that slot closes (24 hours before it starts)" \
+        in " ".join(message.text.split())
+    assert external_url("surgeries.my_bookings") in message.text  # where to leave the list
+    assert external_url("surgeries.programme_slots", slug=programme.slug) in message.text
+    assert message.part("text/calendar") is None
+
+
+def test_joining_a_waiting_list_twice_is_refused_with_a_clear_message(full_date, deliver, mailbox):
+    programme, surgery_date, bookings = full_date
+    waiting = factories.user()
+    entry = services.join_waitlist(surgery_date, waiting)
+    db.session.commit()
+    with pytest.raises(services.AlreadyOnWaitlist,
+                       match=f"You are already on the waiting list for {surgery_date.label}"):
+        services.join_waitlist(surgery_date, waiting)
+    db.session.rollback()
+    assert [e.id for e in services.user_waitlist(waiting)] == [entry.id]
+    assert [m.recipients for m in deliver() if "waiting list" in m.subject] == [[waiting.email]]
+    # After leaving, they may join again.
+    services.leave_waitlist(entry, waiting)
+    assert services.join_waitlist(surgery_date, waiting).id != entry.id
+
+
+def test_offer_terms_say_when_an_offer_made_now_would_end(full_date):
+    programme, surgery_date, bookings = full_date
+    first, last = surgery_date.slots[0], surgery_date.slots[-1]
+    now = first.starts_at - timedelta(hours=40)
+    terms = services.offer_terms(surgery_date, now)
+    assert (terms.offer_hours, terms.booking_close_hours) == (12, 24)
+    assert terms.earliest_end == terms.latest_end == now + timedelta(hours=12)
+    # 30 hours before, booking for every slot closes within 12 hours: each offer ends at its slot's close.
+    now = first.starts_at - timedelta(hours=30)
+    terms = services.offer_terms(surgery_date, now)
+    assert terms.earliest_end == first.starts_at - timedelta(hours=24)
+    assert terms.latest_end == last.starts_at - timedelta(hours=24)
