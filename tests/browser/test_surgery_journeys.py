@@ -68,6 +68,13 @@ def test_practitioner_books_moves_and_cancels_a_surgery_with_the_keyboard(page, 
     calendar, event = calendar_in(confirmation)
     assert str(calendar["METHOD"]) == "REQUEST" and str(event["UID"]) == booking.uid
     assert event.decoded("DTSTART") == surgery_date.slots[1].starts_at
+    # The confirmation page's download is the same calendar entry as the emailed invite.
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
+    download = page.request.get(page.get_by_role("link", name=re.compile("Download the calendar invite"))
+                                .get_attribute("href"))
+    assert download.ok and download.headers["content-type"].startswith("text/calendar")
+    downloaded = next(iter(Calendar.from_ical(download.text()).walk("VEVENT")))
+    assert str(downloaded["UID"]) == str(event["UID"]) and int(downloaded["SEQUENCE"]) == int(event["SEQUENCE"])
 
     page.goto("/bookings")
     check_page(page, "my-bookings")

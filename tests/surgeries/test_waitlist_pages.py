@@ -120,7 +120,7 @@ def test_offer_page_has_no_thanks_which_passes_the_slot_to_the_next_person_at_on
     page = client.get(f"/offers/{offer.id}").get_data(as_text=True)
     assert "This offer is open until Tuesday 15 June 2027, 9:00pm (UK time)." in page  # 12 hours, BST
     assert "Book this slot" in page
-    assert f'action="/offers/{offer.id}/decline"' in page and ">No thanks<" in page
+    assert f'formaction="/offers/{offer.id}/decline"' in page and ">No thanks<" in page
     response = client.post(f"/offers/{offer.id}/decline")
     assert response.status_code == 302 and response.headers["Location"] == "/bookings"
     body = client.get("/bookings").get_data(as_text=True)
