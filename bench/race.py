@@ -25,7 +25,7 @@ def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 
     with app.app_context():
         programme = db.session.get(Programme, programme_id)
         day = (utcnow() + timedelta(days=250)).date()  # after every seeded date
-        surgery_date = services.create_surgery_date(None, programme, day, SessionKind.AM)
+        surgery_date = services.create_surgery_date(None, programme, day, SessionKind.AM, allow_non_working_day=True)
         surgery_date.status = SurgeryDateStatus.PUBLISHED
         slot_id = surgery_date.slots[0].id
         first = db.session.execute(select(func.max(User.id))).scalar_one() + 1

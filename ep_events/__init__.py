@@ -56,7 +56,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
-    app.jinja_env.filters.update(uk_datetime=uktime.uk_datetime, uk_date=uktime.uk_date, uk_time=uktime.uk_time)
+    app.jinja_env.filters.update(uk_datetime=uktime.uk_datetime, uk_date=uktime.uk_date, uk_time=uktime.uk_time,
+                                 clock=uktime.clock)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)

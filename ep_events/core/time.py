@@ -1,6 +1,7 @@
 """UK time helpers: everything is stored in UTC and shown in Europe/London."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -35,6 +36,40 @@ def uk_date(value: datetime | None) -> str:
         return ""
     local = to_uk(value)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def clock(value: time | None) -> str:
+    """A wall-clock time as GOV.UK writes it: '9:30am', '2pm', 'midday', 'midnight'."""
+    if value is None:
+        return ""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midday" if value.hour == 12 else "midnight"
+    hour, suffix = value.hour % 12 or 12, "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+# ASCII digits only; "9:30am", "9.30 am", "9am", "14:00", "09:30"; am/pm optional with minutes.
+_CLOCK = re.compile(r"\s*([0-9]{1,2})(?:\s*[:.]\s*([0-9]{2}))?\s*([ap])?\.?\s*(?:m\.?)?\s*", re.IGNORECASE)
+
+
+def parse_clock(text: str | None) -> time | None:
+    """A time typed as people write it ('9:30am', '2pm', '14:00', 'midday'), or None if it is not one."""
+    text = (text or "").strip().lower()
+    if text in ("midday", "noon", "12 noon"):
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    match = _CLOCK.fullmatch(text)
+    if not match or (match.group(2) is None and match.group(3) is None):
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
 def uk_time(value: datetime | None) -> str:

@@ -3,14 +3,17 @@ from datetime import time
 from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovDateInput, GovRadioInput, GovSubmitInput,
                                                 GovTextArea, GovTextInput)
 from wtforms import DateField, EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
+from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ep_events.core.time import clock, parse_clock, uk_time
 from ep_events.core.forms import Form
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
 from ep_events.surgeries.services import OUTLINE_MAX
 
-OUTLINE_HINT = ("Optional. A short, anonymised outline of what you would like to discuss. Do not include names, "
+OUTLINE_HINT = ("A short, anonymised outline of what you would like to discuss. Do not include names, "
                 "dates of birth, addresses or other identifying details of children or families.")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
@@ -77,6 +80,14 @@ def _time(value: str, label: str) -> time:
         raise ValidationError(f"Enter the {label} as a 24-hour time, like 09:30") from None
 
 
+def _clock(value: str | None, name: str):
+    """A typed time, or a ValidationError that names the field ('Enter the AM session start as a time ...')."""
+    found = parse_clock(value)
+    if found is None:
+        raise ValidationError(f"Enter the {name} as a time, like 9:30am or 2pm")
+    return found
+
+
 class SurgeryDateForm(Form):
     day = DateField("Date", widget=GovDateInput(), description="For example, 16 6 2027",
                     validators=[InputRequired("Enter the date of the surgery")],
@@ -85,12 +96,12 @@ class SurgeryDateForm(Form):
                          choices=[SelectChoice(SessionKind.AM.value, "AM"), SelectChoice(SessionKind.PM.value, "PM"),
                                   SelectChoice(SessionKind.CUSTOM.value, "Custom window")],
                          validators=[InputRequired("Choose AM, PM or a custom window")])
-    custom_starts = StringField("Custom window starts (UK time)", widget=GovTextInput(),
-                                description="Only for a custom window. 24-hour clock, like 10:00",
+    custom_starts = StringField("Start time (UK time)", widget=GovTextInput(), description="For example, 10am",
                                 validators=[Optional()])
-    custom_ends = StringField("Custom window ends (UK time)", widget=GovTextInput(),
-                              description="Only for a custom window. 24-hour clock, like 12:00",
+    custom_ends = StringField("End time (UK time)", widget=GovTextInput(), description="For example, 12:30pm",
                               validators=[Optional()])
+    # Shown once the date turns out to be a weekend or bank holiday (the service asks for it).
+    confirm_day = BooleanField("Yes, hold the surgery on this day", widget=GovCheckboxInput())
     submit = SubmitField("Generate slots", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
@@ -98,22 +109,27 @@ class SurgeryDateForm(Form):
         if self.day.errors and self.day.raw_data and any(self.day.raw_data):
             self.day.errors = ["Enter a real date, like 16 6 2027"]
         if self.session.data == SessionKind.CUSTOM.value:
-            for field, label in ((self.custom_starts, "starts"), (self.custom_ends, "ends")):
+            times = {}
+            for field, name in ((self.custom_starts, "start time"), (self.custom_ends, "end time")):
                 if not (field.data or "").strip():
-                    field.errors = list(field.errors) + [f"Enter when the custom window {label}"]
+                    field.errors = list(field.errors) + [f"Enter the custom window's {name}"]
                     valid = False
                     continue
                 try:
-                    _time(field.data, "time")
+                    times[name] = _clock(field.data, f"custom window's {name}")
                 except ValidationError as error:
                     field.errors = list(field.errors) + [str(error)]
                     valid = False
+            if len(times) == 2 and times["end time"] <= times["start time"]:
+                self.custom_ends.errors = list(self.custom_ends.errors) + [
+                    "The custom window's end time must be after its start time"]
+                valid = False
         return valid
 
     def window(self) -> tuple[time | None, time | None]:
         if self.session.data != SessionKind.CUSTOM.value:
             return None, None
-        return _time(self.custom_starts.data, "start time"), _time(self.custom_ends.data, "end time")
+        return parse_clock(self.custom_starts.data), parse_clock(self.custom_ends.data)
 
 
 class TeamsLinkForm(Form):
@@ -121,6 +137,12 @@ class TeamsLinkForm(Form):
                             description="Paste the meeting link from Teams, starting https://teams.microsoft.com/",
                             validators=[InputRequired("Enter the Microsoft Teams joining link")])
     submit = SubmitField("Save joining link", widget=GovSubmitInput())
+
+
+class CancelDateForm(Form):
+    """Cancelling a date nobody has booked: nobody to write to, so no message."""
+
+    submit = SubmitField("Cancel this date", widget=GovSubmitInput())
 
 
 class CancelWithMessageForm(Form):
@@ -131,11 +153,33 @@ class CancelWithMessageForm(Form):
 
 
 class AttendanceForm(Form):
-    attendance = RadioField("Attendance", widget=GovRadioInput(),
-                            choices=[SelectChoice(Attendance.ATTENDED.value, "Attended"),
-                                     SelectChoice(Attendance.DID_NOT_ATTEND.value, "Did not attend")],
-                            validators=[InputRequired("Choose attended or did not attend")])
+    """One form for a whole date: a pair of radios per person whose slot has started, and one Save."""
+
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
+
+    @classmethod
+    def for_bookings(cls, bookings, **kwargs) -> "AttendanceForm":
+        fields = {}
+        for booking in bookings:
+            fields[f"booking_{booking.id}"] = RadioField(
+                booking.user.name, widget=GovRadioInput(),
+                description=f"Slot {uk_time(booking.slot.starts_at)} to {uk_time(booking.slot.ends_at)}",
+                choices=[SelectChoice(Attendance.ATTENDED.value, "Attended"),
+                         SelectChoice(Attendance.DID_NOT_ATTEND.value, "Did not attend")],
+                default=booking.attendance.value if booking.attendance is not Attendance.UNKNOWN else None,
+                validators=[Optional()])
+        form_class = type("DateAttendanceForm", (cls,), fields)
+        return form_class(**kwargs)
+
+    @property
+    def people(self) -> list:
+        """One radio field per person whose slot has started."""
+        return [field for name, field in self._fields.items() if name.startswith("booking_")]
+
+    def marks(self) -> dict[int, Attendance]:
+        """Booking id to attendance, for the people someone chose for."""
+        return {int(name.removeprefix("booking_")): Attendance(field.data) for name, field in self._fields.items()
+                if name.startswith("booking_") and field.data}
 
 
 def _hours_list(value: str) -> list[int]:
@@ -148,31 +192,72 @@ def _hours_list(value: str) -> list[int]:
     return hours
 
 
+class SettingNumberField(IntegerField):
+    """A whole-number setting whose every error names it: 'Slot length must be between 10 and 240 minutes'."""
+
+    def __init__(self, label, setting: str, low: int, high: int, unit: str, **kwargs):
+        self.invalid_message = f"{setting} must be a whole number of {unit}, like {low if low else high // 2}"
+        super().__init__(label, widget=GovTextInput(), validators=[
+            InputRequired(f"Enter the {setting[0].lower()}{setting[1:]}"),
+            NumberRange(low, high, message=f"{setting} must be between {low} and {high} {unit}")], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+SESSION_TIMES = {"am_starts": "AM session start time", "am_ends": "AM session end time",
+                 "pm_starts": "PM session start time", "pm_ends": "PM session end time"}
+
+
 class SettingsForm(Form):
-    slot_minutes = IntegerField("Slot length in minutes", widget=GovTextInput(),
-                                validators=[InputRequired("Enter the slot length"), NumberRange(10, 240)])
-    buffer_minutes = IntegerField("Buffer between slots in minutes", widget=GovTextInput(),
-                                  validators=[InputRequired("Enter the buffer"), NumberRange(0, 120)])
-    booking_close_hours = IntegerField("Booking closes this many hours before a slot", widget=GovTextInput(),
-                                       validators=[InputRequired("Enter when booking closes"), NumberRange(0, 24 * 14)])
-    max_upcoming_bookings = IntegerField("Most upcoming bookings one person can hold", widget=GovTextInput(),
-                                         validators=[InputRequired("Enter the limit"), NumberRange(1, 20)])
-    offer_hours = IntegerField("Hours a waiting-list offer stays open", widget=GovTextInput(),
-                               validators=[InputRequired("Enter the offer time"), NumberRange(1, 24 * 7)])
-    outline_retention_days = IntegerField("Days after a slot that outlines are erased", widget=GovTextInput(),
-                                          validators=[InputRequired("Enter the retention time"), NumberRange(1, 365)])
-    am_starts = StringField("AM session starts", widget=GovTextInput(), validators=[InputRequired("Enter a time")])
-    am_ends = StringField("AM session ends", widget=GovTextInput(), validators=[InputRequired("Enter a time")])
-    pm_starts = StringField("PM session starts", widget=GovTextInput(), validators=[InputRequired("Enter a time")])
-    pm_ends = StringField("PM session ends", widget=GovTextInput(), validators=[InputRequired("Enter a time")])
+    slot_minutes = SettingNumberField("Slot length in minutes", "Slot length", 10, 240, "minutes")
+    buffer_minutes = SettingNumberField("Buffer between slots in minutes", "Buffer", 0, 120, "minutes")
+    booking_close_hours = SettingNumberField("Booking closes this many hours before a slot", "Booking close",
+                                             0, 24 * 14, "hours")
+    max_upcoming_bookings = SettingNumberField("Most upcoming bookings one person can hold",
+                                               "Most upcoming bookings", 1, 20, "bookings")
+    offer_hours = SettingNumberField("Hours a waiting-list offer stays open", "Offer time", 1, 24 * 7, "hours")
+    outline_retention_days = SettingNumberField("Days after a slot that outlines are erased", "Retention time",
+                                                1, 365, "days")
+    am_starts = StringField("AM session starts", widget=GovTextInput(), description="For example, 9:30am",
+                            validators=[InputRequired("Enter the AM session start time")])
+    am_ends = StringField("AM session ends", widget=GovTextInput(), description="For example, 12:30pm",
+                          validators=[InputRequired("Enter the AM session end time")])
+    pm_starts = StringField("PM session starts", widget=GovTextInput(), description="For example, 1:30pm",
+                            validators=[InputRequired("Enter the PM session start time")])
+    pm_ends = StringField("PM session ends", widget=GovTextInput(), description="For example, 4:30pm",
+                          validators=[InputRequired("Enter the PM session end time")])
     reminder_hours = StringField("Reminders, hours before", widget=GovTextInput(),
                                  description="Comma-separated, like 24, 1", validators=[InputRequired("Enter reminder times")])
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
-    def validate_am_starts(self, field):
-        _time(field.data, "time")
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's problems at once, the end-after-start check included."""
+        valid = super().validate(extra_validators)
+        times = {}
+        for name, label in SESSION_TIMES.items():
+            field = self[name]
+            if field.errors:
+                continue
+            try:
+                times[name] = _clock(field.data, label)
+            except ValidationError as error:
+                field.errors = list(field.errors) + [str(error)]
+                valid = False
+        for session in ("am", "pm"):
+            starts, ends = times.get(f"{session}_starts"), times.get(f"{session}_ends")
+            if starts and ends and ends <= starts:
+                self[f"{session}_ends"].errors = list(self[f"{session}_ends"].errors) + [
+                    f"{session.upper()} session must end after it starts"]
+                valid = False
+        return valid
 
-    validate_am_ends = validate_pm_starts = validate_pm_ends = validate_am_starts
+    @staticmethod
+    def shown_time(value) -> str:
+        return clock(value)
 
     def validate_reminder_hours(self, field):
         _hours_list(field.data)
@@ -183,8 +268,8 @@ class SettingsForm(Form):
             "booking_close_hours": self.booking_close_hours.data,
             "max_upcoming_bookings": self.max_upcoming_bookings.data, "offer_hours": self.offer_hours.data,
             "outline_retention_days": self.outline_retention_days.data,
-            "am_starts": _time(self.am_starts.data, "time"), "am_ends": _time(self.am_ends.data, "time"),
-            "pm_starts": _time(self.pm_starts.data, "time"), "pm_ends": _time(self.pm_ends.data, "time"),
+            "am_starts": parse_clock(self.am_starts.data), "am_ends": parse_clock(self.am_ends.data),
+            "pm_starts": parse_clock(self.pm_starts.data), "pm_ends": parse_clock(self.pm_ends.data),
             "reminder_hours": _hours_list(self.reminder_hours.data),
         }
 

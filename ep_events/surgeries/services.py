@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
+import holidays
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
@@ -70,7 +71,7 @@ def update_settings(actor, programme, **values) -> SurgerySettings:
         raise DomainError("People must be able to hold at least 1 booking", field="max_upcoming_bookings")
     for start, end in (("am_starts", "am_ends"), ("pm_starts", "pm_ends")):
         if values[end] <= values[start]:
-            raise DomainError("The end of a session must be after its start", field=end)
+            raise DomainError(f"{end[:2].upper()} session must end after it starts", field=end)
     before = {k: str(v) for k, v in snapshot(settings, SETTING_FIELDS).items()}
     for key in SETTING_FIELDS:
         if key in values:
@@ -102,6 +103,47 @@ def slot_times(day: date, starts: time, ends: time, settings: SurgerySettings) -
     return out
 
 
+class DuplicateSurgeryDate(DomainError):
+    pass
+
+
+class NonWorkingDay(DomainError):
+    """Weekends and bank holidays need the facilitator's confirmation (the form asks for it)."""
+
+
+@cache
+def _england_bank_holidays(year: int) -> dict:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def non_working_day(day: date) -> str | None:
+    """Why a day is not a working day in England ('a Saturday', 'a bank holiday (Christmas Day)'), or None."""
+    holiday = _england_bank_holidays(day.year).get(day)
+    if holiday:
+        return f"a bank holiday ({holiday})"
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return None
+
+
+def next_working_day(day: date) -> date:
+    while non_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _clashing_date(programme, day: date, session: SessionKind, starts_at: datetime, ends_at: datetime):
+    """A date of the programme, not cancelled, on the same day with the same session or an overlapping window."""
+    same = or_(SurgeryDate.session == session, and_(SurgeryDate.starts_at < ends_at, SurgeryDate.ends_at > starts_at))
+    if session is SessionKind.CUSTOM:
+        same = and_(SurgeryDate.starts_at < ends_at, SurgeryDate.ends_at > starts_at)
+    return db.session.execute(
+        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id, SurgeryDate.day == day,
+                                  SurgeryDate.status != SurgeryDateStatus.CANCELLED, same)
+        .order_by(SurgeryDate.starts_at).limit(1)
+    ).scalar_one_or_none()
+
+
 def session_window(settings: SurgerySettings, session: SessionKind, custom_starts: time | None,
                    custom_ends: time | None) -> tuple[time, time]:
     if session is SessionKind.AM:
@@ -114,8 +156,13 @@ def session_window(settings: SurgerySettings, session: SessionKind, custom_start
 
 
 def create_surgery_date(actor, programme, day: date, session: SessionKind, custom_starts: time | None = None,
-                        custom_ends: time | None = None, now: datetime | None = None) -> SurgeryDate:
-    """A draft surgery date with its slots generated from the window; published separately."""
+                        custom_ends: time | None = None, now: datetime | None = None,
+                        allow_non_working_day: bool = False) -> SurgeryDate:
+    """A draft surgery date with its slots generated from the window; published separately.
+
+    Refused when the programme already has that session (or an overlapping window) that day; on a weekend
+    or an England bank holiday only when the facilitator has confirmed it (`allow_non_working_day`).
+    """
     now = now or utcnow()
     settings = get_settings(programme)
     starts, ends = session_window(settings, session, custom_starts, custom_ends)
@@ -126,6 +173,15 @@ def create_surgery_date(actor, programme, day: date, session: SessionKind, custo
     times = slot_times(day, starts, ends, settings)
     if not times:
         raise DomainError(f"The window is too short for a {settings.slot_minutes}-minute slot", field="custom_ends")
+    clash = _clashing_date(programme, day, session, uk_to_utc(day, starts), uk_to_utc(day, ends))
+    if clash is not None:
+        raise DuplicateSurgeryDate(
+            f"There is already a surgery date for {clash.label} ({uk_time(clash.starts_at)} to "
+            f"{uk_time(clash.ends_at)}). Choose another date or session", field="day")
+    reason = non_working_day(day)
+    if reason and not allow_non_working_day:
+        raise NonWorkingDay(f"{day:%A} {day.day} {day:%B %Y} is {reason}. Confirm that the surgery is on "
+                            "that day, or choose another date", field="confirm_day")
     surgery_date = SurgeryDate(programme_id=programme.id, day=day, session=session,
                                starts_at=uk_to_utc(day, starts), ends_at=uk_to_utc(day, ends))
     surgery_date.slots = [SurgerySlot(starts_at=s, ends_at=e) for s, e in times]
@@ -134,6 +190,37 @@ def create_surgery_date(actor, programme, day: date, session: SessionKind, custo
     record_audit(actor, "surgery.date.create", surgery_date,
                  f"{programme.name}: {surgery_date.label}, {len(times)} slots")
     return surgery_date
+
+
+def delete_draft_date(actor, surgery_date: SurgeryDate) -> None:
+    """Delete a draft date outright: drafts take no bookings, so nobody needs telling."""
+    if surgery_date.status is not SurgeryDateStatus.DRAFT:
+        raise DomainError("Only a draft can be deleted: cancel a published date instead")
+    record_audit(actor, "surgery.date.delete", surgery_date,
+                 f"{surgery_date.programme.name}: deleted the draft {surgery_date.label}")
+    db.session.delete(surgery_date)
+    db.session.flush()
+
+
+@dataclass
+class ManagedDates:
+    """A programme's dates as facilitators see them: upcoming soonest first; past and cancelled latest first."""
+
+    upcoming: list[SurgeryDate]
+    past: list[SurgeryDate]
+    cancelled: list[SurgeryDate]
+
+
+def managed_dates(programme, now: datetime | None = None) -> ManagedDates:
+    now = now or utcnow()
+    dates = list(db.session.execute(
+        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id)
+        .order_by(SurgeryDate.starts_at, SurgeryDate.id).options(selectinload(SurgeryDate.slots))
+    ).scalars())
+    cancelled = [d for d in dates if d.status is SurgeryDateStatus.CANCELLED]
+    live = [d for d in dates if d.status is not SurgeryDateStatus.CANCELLED]
+    return ManagedDates(upcoming=[d for d in live if d.ends_at > now],
+                        past=[d for d in reversed(live) if d.ends_at <= now], cancelled=cancelled[::-1])
 
 
 def remove_slot(actor, slot: SurgerySlot) -> None:
@@ -790,6 +877,33 @@ def facilitator_cancel_date(actor, surgery_date: SurgeryDate, message: str, now:
     record_audit(actor, "surgery.date.cancel", surgery_date, f"Cancelled {surgery_date.label}",
                  after={"message": message.strip(), "bookings_cancelled": cancelled})
     return cancelled
+
+
+def attendance_due(surgery_date: SurgeryDate, now: datetime | None = None) -> list[SurgeryBooking]:
+    """The date's confirmed bookings whose slot has started: the people whose attendance can be marked."""
+    now = now or utcnow()
+    return [b for b in confirmed_bookings_for_date(surgery_date) if b.slot.starts_at <= now]
+
+
+def attendance_opens_at(surgery_date: SurgeryDate) -> datetime | None:
+    """When the first booked slot starts (attendance can be marked from then), or None with no bookings."""
+    return min((b.slot.starts_at for b in confirmed_bookings_for_date(surgery_date)), default=None)
+
+
+def record_attendance(actor, surgery_date: SurgeryDate, marks: dict[int, Attendance],
+                      now: datetime | None = None) -> int:
+    """Save attendance for several bookings of one date at once; returns how many were saved."""
+    now = now or utcnow()
+    if not marks:
+        raise DomainError("Choose attended or did not attend for at least one person")
+    due = {b.id: b for b in attendance_due(surgery_date, now)}
+    for booking_id, attendance in marks.items():
+        booking = due.get(booking_id)
+        if booking is None:
+            raise DomainError("You can mark attendance once the slot has started")
+        if booking.attendance is not attendance:
+            mark_attendance(actor, booking, attendance, now)
+    return len(marks)
 
 
 def mark_attendance(actor, booking: SurgeryBooking, attendance: Attendance, now: datetime | None = None) -> None:

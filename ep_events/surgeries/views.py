@@ -13,7 +13,7 @@ from ep_events.core.time import utcnow
 from ep_events.extensions import db, login_manager
 from ep_events.programmes.models import Programme, ProgrammeKind
 from ep_events.surgeries import services
-from ep_events.surgeries.forms import (AttendanceForm, BookingForm, ButtonForm, CancelBookingForm,
+from ep_events.surgeries.forms import (AttendanceForm, BookingForm, ButtonForm, CancelBookingForm, CancelDateForm,
                                        CancelWithMessageForm, FacilitatorForm, MoveBookingForm, SettingsForm,
                                        SurgeryDateForm, TeamsLinkForm, WaitlistForm)
 from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate, SurgerySlot,
@@ -262,16 +262,21 @@ def decline_offer(offer_id: int):
 
 # --- Facilitators ------------------------------------------------------------------------------
 
+DATE_LISTS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled"}
+
+
 @bp.route("/surgeries/<slug>/manage")
 def manage(slug: str):
     programme = _programme(slug)
     if (denied := _facilitator_only(programme)) is not None:
         return denied
-    dates = list(db.session.execute(
-        select(SurgeryDate).where(SurgeryDate.programme_id == programme.id).order_by(SurgeryDate.starts_at.desc())
-    ).scalars())
-    counts = services.booking_counts(dates)
-    return render_template("surgeries/manage.html", programme=programme, dates=dates, counts=counts,
+    show = request.args.get("show", "upcoming")
+    if show not in DATE_LISTS:
+        show = "upcoming"
+    lists = services.managed_dates(programme, utcnow())
+    dates = getattr(lists, show)
+    return render_template("surgeries/manage.html", programme=programme, dates=dates, show=show, lists=lists,
+                           date_lists=DATE_LISTS, counts=services.booking_counts(dates),
                            can_manage=can_manage_programme(current_user, programme))
 
 
@@ -285,7 +290,8 @@ def new_date(slug: str):
     if form.validate_on_submit():
         starts, ends = form.window()
         ok, surgery_date = form.apply(lambda: services.create_surgery_date(
-            current_user, programme, form.day.data, SessionKind(form.session.data), starts, ends))
+            current_user, programme, form.day.data, SessionKind(form.session.data), starts, ends,
+            allow_non_working_day=form.confirm_day.data))
         if ok:
             flash("Slots generated. Check them, remove any you do not want, then publish the date.", "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
@@ -299,15 +305,18 @@ def _date_for_facilitator(date_id: int):
 
 
 @bp.route("/surgeries/manage/dates/<int:date_id>", methods=["GET"])
-def manage_date(date_id: int, teams_form=None, status=200):
+def manage_date(date_id: int, teams_form=None, attendance_form=None, status=200):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
     bookings = {b.slot_id: b for b in services.confirmed_bookings_for_date(surgery_date)}
     teams_form = teams_form or TeamsLinkForm(data={"teams_url": surgery_date.teams_url})
+    due = services.attendance_due(surgery_date, utcnow())
+    attendance_form = attendance_form or AttendanceForm.for_bookings(due, formdata=None)
     return render_template("surgeries/manage_date.html", surgery_date=surgery_date, bookings=bookings,
-                           teams_form=teams_form, form=teams_form, attendance_form=AttendanceForm(),
-                           now=utcnow(), slot_label=_slot_label,
+                           teams_form=teams_form, form=attendance_form if attendance_form.errors else teams_form,
+                           attendance_form=attendance_form, attendance_opens_at=services.attendance_opens_at(
+                               surgery_date), now=utcnow(), slot_label=_slot_label,
                            waitlist=services.waitlist_for_date(surgery_date)), status
 
 
@@ -352,19 +361,56 @@ def set_teams_link(date_id: int):
     return manage_date(date_id, teams_form=form, status=400)
 
 
+@bp.route("/surgeries/manage/dates/<int:date_id>/delete", methods=["POST"])
+def delete_date(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    if ButtonForm().validate_on_submit():
+        programme, label = surgery_date.programme, surgery_date.label
+        try:
+            services.delete_draft_date(current_user, surgery_date)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("surgeries.manage_date", date_id=date_id))
+        db.session.commit()
+        flash(f"The draft {label} is deleted.", "success")
+        return redirect(url_for("surgeries.manage", slug=programme.slug))
+    return redirect(url_for("surgeries.manage_date", date_id=date_id))
+
+
+@bp.route("/surgeries/manage/dates/<int:date_id>/attendance", methods=["POST"])
+def save_attendance(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    form = AttendanceForm.for_bookings(services.attendance_due(surgery_date, utcnow()))
+    if form.validate_on_submit():
+        ok, saved = form.apply(lambda: services.record_attendance(current_user, surgery_date, form.marks()))
+        if ok:
+            flash(f"Attendance saved for {saved} {'person' if saved == 1 else 'people'}.", "success")
+            return redirect(url_for("surgeries.manage_date", date_id=date_id) + "#attendance")
+    return manage_date(date_id, attendance_form=form, status=400)
+
+
 @bp.route("/surgeries/manage/dates/<int:date_id>/cancel", methods=["GET", "POST"])
 def cancel_date(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
-    form = CancelWithMessageForm()
+    booked = len(services.confirmed_bookings_for_date(surgery_date))
+    # With nobody booked there is nobody to write to: the page is a plain confirmation.
+    form = CancelWithMessageForm() if booked else CancelDateForm()
     if form.validate_on_submit():
-        ok, count = form.apply(lambda: services.facilitator_cancel_date(current_user, surgery_date, form.message.data))
+        message = form.message.data if booked else ""
+        ok, count = form.apply(lambda: services.facilitator_cancel_date(current_user, surgery_date, message))
         if ok:
             flash(f"The date is cancelled. {count} booked {'person was' if count == 1 else 'people were'} told.",
                   "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
-    return render_template("surgeries/cancel_date.html", form=form, surgery_date=surgery_date), _status(form)
+    return render_template("surgeries/cancel_date.html", form=form, surgery_date=surgery_date,
+                           booked=booked), _status(form)
 
 
 @bp.route("/surgeries/manage/dates/<int:date_id>/bookings.csv")
@@ -372,6 +418,8 @@ def bookings_csv(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
+    if surgery_date.status.value == "draft":
+        abort(404)  # a draft takes no bookings: there is no list to download
     filename = f"surgery-{surgery_date.day.isoformat()}-{surgery_date.session.value}-bookings.csv"
     return csv_download(filename, services.bookings_csv(surgery_date))
 
@@ -416,27 +464,16 @@ def cancel_slot(slot_id: int):
                            slot_label=_slot_label(slot)), _status(form)
 
 
-@bp.route("/surgeries/manage/bookings/<int:booking_id>/attendance", methods=["POST"])
-def mark_attendance(booking_id: int):
-    booking = db.get_or_404(SurgeryBooking, booking_id)
-    if (denied := _facilitator_only(booking.slot.surgery_date.programme)) is not None:
-        return denied
-    form = AttendanceForm()
-    if form.validate_on_submit():
-        try:
-            services.mark_attendance(current_user, booking, Attendance(form.attendance.data))
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(f"Attendance saved for {booking.user.name}.", "success")
-    else:
-        flash("Choose attended or did not attend", "error")
-    return redirect(url_for("surgeries.manage_date", date_id=booking.slot.surgery_date_id))
-
-
 # --- Organisers --------------------------------------------------------------------------------
+
+def _settings_data(current) -> dict:
+    """The saved settings as the form shows them: times as 9:30am, reminders as '24, 1'."""
+    data = {k: getattr(current, k) for k in services.SETTING_FIELDS}
+    for key in ("am_starts", "am_ends", "pm_starts", "pm_ends"):
+        data[key] = SettingsForm.shown_time(data[key])
+    data["reminder_hours"] = ", ".join(str(h) for h in current.reminder_hours)
+    return data
+
 
 @bp.route("/surgeries/<slug>/settings", methods=["GET", "POST"])
 def settings(slug: str):
@@ -444,13 +481,7 @@ def settings(slug: str):
     if (denied := _organiser_only(programme)) is not None:
         return denied
     current = services.get_settings(programme)
-    data = None
-    if request.method == "GET":
-        data = {k: getattr(current, k) for k in services.SETTING_FIELDS}
-        for key in ("am_starts", "am_ends", "pm_starts", "pm_ends"):
-            data[key] = data[key].strftime("%H:%M")
-        data["reminder_hours"] = ", ".join(str(h) for h in current.reminder_hours)
-    form = SettingsForm(data=data)
+    form = SettingsForm(data=_settings_data(current) if request.method == "GET" else None)
     if form.validate_on_submit():
         ok, _ = form.apply(lambda: services.update_settings(current_user, programme, **form.values()))
         if ok:
@@ -474,7 +505,7 @@ def add_facilitator(slug: str):
             flash(f"{person.name} is now a facilitator of {programme.name}.", "success")
             return redirect(url_for("surgeries.settings", slug=slug))
     current = services.get_settings(programme)
-    settings_form = SettingsForm(data={k: getattr(current, k) for k in services.SETTING_FIELDS})
+    settings_form = SettingsForm(formdata=None, data=_settings_data(current))
     return render_template("surgeries/settings.html", form=settings_form, programme=programme,
                            facilitator_form=form, facilitators=services.facilitator_grants(programme)), 400
 

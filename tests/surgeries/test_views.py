@@ -133,7 +133,7 @@ def _facilitator_urls(world, booking):
         ("POST", f"/surgeries/manage/dates/{d.id}/cancel"), ("GET", f"/surgeries/manage/dates/{d.id}/bookings.csv"),
         ("POST", f"/surgeries/manage/slots/{slot.id}/remove"), ("POST", f"/surgeries/manage/slots/{slot.id}/reopen"),
         ("GET", f"/surgeries/manage/slots/{slot.id}/cancel"), ("POST", f"/surgeries/manage/slots/{slot.id}/cancel"),
-        ("POST", f"/surgeries/manage/bookings/{booking.id}/attendance"),
+        ("POST", f"/surgeries/manage/dates/{d.id}/attendance"), ("POST", f"/surgeries/manage/dates/{d.id}/delete"),
     ]
 
 
@@ -212,7 +212,7 @@ def test_a_date_form_with_bad_input_shows_the_error_summary_and_saves_nothing(cl
     response = client.post("/surgeries/mtc/manage/dates/new", data={"day": ["31", "2", "2027"], "session": "custom"})
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "There is a problem" in body
-    assert "Enter when the custom window starts" in body
+    assert "Enter the custom window&#39;s start time" in body
     assert db.session.execute(select(func.count(SurgeryDate.id))).scalar_one() == 1
 
 
@@ -289,14 +289,15 @@ def test_facilitator_marks_attendance_once_the_slot_has_started(client, world):
     booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     sign_in(client, world["facilitator"])
-    url = f"/surgeries/manage/bookings/{booking.id}/attendance"
-    client.post(url, data={"attendance": "attended"})
+    url = f"/surgeries/manage/dates/{world['surgery_date'].id}/attendance"
+    early = client.post(url, data={f"booking_{booking.id}": "attended"})
+    assert early.status_code == 400
     db.session.expire_all()
     assert booking.attendance.value == "unknown"
     with freeze_time(booking.slot.starts_at + timedelta(minutes=5)):
         page = client.get(f"/surgeries/manage/dates/{world['surgery_date'].id}").get_data(as_text=True)
-        assert f"Attendance of {world['practitioner'].name}" in page
-        client.post(url, data={"attendance": "did_not_attend"})
+        assert "Slot 9:30am to 10:10am" in page and f"{world['practitioner'].name}\n" in page
+        client.post(url, data={f"booking_{booking.id}": "did_not_attend"})
     db.session.expire_all()
     assert booking.attendance.value == "did_not_attend"
 
