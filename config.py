@@ -34,6 +34,8 @@ class Config:
     MAIL_DEBUG = False  # Flask-Mail would otherwise print every SMTP line when debug is on
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+    # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 
     # Microsoft Graph app registration that creates Teams meetings (client-credentials grant); left empty
     # where joining links are pasted by hand. The two URLs are for a national cloud or a test double.

@@ -40,6 +40,15 @@ def register_cli(app: Flask) -> None:
                 return
             time.sleep(interval)
 
+    @app.cli.command("purge-outbox")
+    def purge_outbox():
+        """Blank the bodies of emails sent more than OUTBOX_RETENTION_DAYS ago (safe to run twice)."""
+        from ep_events.notifications.outbox import purge_sent_bodies
+
+        erased = purge_sent_bodies()
+        db.session.commit()
+        click.echo(f"sent emails erased: {erased}")
+
     @app.cli.command("purge-expired")
     def purge_expired():
         """Erase booking outlines past their programme's retention time (safe to run twice)."""
@@ -124,4 +133,10 @@ def scheduled_jobs():
         send_due_reminders()
         db.session.commit()
 
-    return [expire, remind, purge]
+    def purge_outbox():
+        from ep_events.notifications.outbox import purge_sent_bodies
+
+        purge_sent_bodies()
+        db.session.commit()
+
+    return [expire, remind, purge, purge_outbox]

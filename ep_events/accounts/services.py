@@ -9,12 +9,12 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ep_events.accounts.models import AccountToken, Grant, Role, TokenPurpose, User
-from ep_events.core.audit import AuditEntry, record_audit
+from ep_events.core.audit import anonymise_audit, audited_identities, record_audit
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
 from ep_events.core.urls import external_url
 from ep_events.extensions import db
-from ep_events.notifications.outbox import queue_email
+from ep_events.notifications.outbox import erase_messages_about, last_message_id, queue_email
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -179,24 +179,32 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def delete_account(user: User, password: str) -> None:
-    """Delete the account and its grants after checking the password; the last site admin stays."""
+    """Delete the account after checking the password and erase what names the person; the last site admin stays.
+
+    Afterwards no table holds their address or name: emails to or about them are deleted or erased
+    (the cancellations this sends are erased once sent), and the audit log calls them "deleted user #<id>".
+    """
     if not check_password_hash(user.password_hash, password):
         raise DomainError("Your password is not correct", field="password")
     # As with removing one's own admin role: the site must keep an admin, and there is no other way in.
     if user.is_admin and _admin_count() == 1:
         raise DomainError("You are the only site admin. Make someone else a site admin before you delete "
                           "your account", field="password")
-    record_audit(user, "user.delete_self", user, f"{user.email} deleted their account",
-                 before={"email": user.email, "name": user.name})
+    label = f"deleted user #{user.id}"
+    # Every address and name the person has gone by here: the current ones and earlier ones the audit log recorded.
+    identities = {user.email, user.name} | audited_identities(user.id)
+    record_audit(user, "user.delete_self", user, f"{label} deleted their account")
     # Their upcoming bookings are cancelled properly first: colleagues are told, calendar entries
     # removed, and the slots offered to whoever is waiting.
     from ep_events.surgeries.services import release_person
 
+    queued_before = last_message_id()
     release_person(user)
+    erase_messages_about(identities, keep_queued_after=queued_before)
+    anonymise_audit(user.id, identities, label)
     # Explicit, although SQLite now enforces foreign keys too (core/database.py): an unused reset
     # link must never work for the next account given the same id.
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
-    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     db.session.delete(user)
     db.session.flush()
 

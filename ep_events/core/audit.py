@@ -1,10 +1,13 @@
 """The audit log: who did what to which record, when, with the values before and after."""
 
+import json
+import re
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy import JSON, ForeignKey, String, cast, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ep_events.core.mentions import replace_mentions
 from ep_events.core.models import UTCDateTime
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
@@ -71,3 +74,47 @@ def list_audit_entries(action: str | None = None, target_type: str | None = None
 
 def audit_actions() -> list[str]:
     return list(db.session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars())
+
+
+def anonymise_audit(user_id: int, terms: set[str], label: str) -> None:
+    """Replace a deleted person's addresses and names (`terms`) with `label` wherever the log holds them.
+
+    The entries stay, so the log still shows what was done and when, but no longer to or by whom.
+    """
+    terms = {term for term in terms if term}
+    # JSON is stored with non-ASCII characters escaped ("Zo\u00eb"): look for that spelling as well.
+    spellings = terms | {json.dumps(term)[1:-1] for term in terms}
+    columns = (AuditEntry.summary, AuditEntry.actor_email, cast(AuditEntry.before, String),
+               cast(AuditEntry.after, String))
+    entries = db.session.execute(select(AuditEntry).where(or_(
+        AuditEntry.actor_id == user_id,
+        *(column.ilike(f"%{term}%") for column in columns for term in spellings),
+    ))).scalars().all()
+    for entry in entries:
+        entry.summary = replace_mentions(entry.summary, terms, label)[:300]
+        entry.actor_email = label if entry.actor_id == user_id else replace_mentions(entry.actor_email, terms, label)
+        entry.before = replace_mentions(entry.before, terms, label)
+        entry.after = replace_mentions(entry.after, terms, label)
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=None))
+    db.session.flush()
+
+
+_EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def audited_identities(user_id: int) -> set[str]:
+    """Addresses and names the log recorded for a user account (say, before a change of name or address).
+
+    Entries about the account name it in their summary ("Updated old@example.org") and their
+    before/after values.
+    """
+    found = set()
+    for summary, before, after in db.session.execute(
+            select(AuditEntry.summary, AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.target_type == "User", AuditEntry.target_id == user_id)):
+        found.update(_EMAIL_ADDRESS.findall(summary or ""))
+        for values in (before, after):
+            if isinstance(values, dict):
+                found.update(str(value) for key, value in values.items()
+                             if value and key in {"email", "name", "new_email", "old_email"})
+    return found

@@ -20,6 +20,17 @@ class OutboxStatus(enum.Enum):
         return self.value.capitalize()
 
 
+ERASED = "[erased]"
+
+
+class AfterSending(enum.Enum):
+    """What happens to a message's personal content once it has been sent."""
+
+    KEEP = "keep"  # kept for OUTBOX_RETENTION_DAYS, then the bodies are blanked (`flask purge-outbox`)
+    BLANK_BODIES = "blank_bodies"  # it carries a live link (reset, confirmation): bodies blanked when sent
+    ERASE = "erase"  # it is about a deleted person: recipient, subject, bodies and calendar erased when sent
+
+
 class OutboxMessage(db.Model):
     """An email waiting to be sent, written in the same transaction as the change it reports."""
 
@@ -46,6 +57,23 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    after_sending: Mapped[AfterSending] = mapped_column(
+        Enum(AfterSending, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=False, default=AfterSending.KEEP, server_default=AfterSending.KEEP.value,
+    )
+    # When the bodies and calendar were blanked (after sending, at the retention period, or on deletion).
+    bodies_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def erase_bodies(self, at: datetime) -> None:
+        self.body_text = self.body_html = ""
+        self.calendar = None
+        self.bodies_erased_at = at
+
+    def erase(self, at: datetime) -> None:
+        """Keep only that a message was sent and when: nothing about whom it was to or about."""
+        self.erase_bodies(at)
+        self.recipient = self.subject = ERASED
+        self.last_error = ""
 
 
 class SentReminder(db.Model):

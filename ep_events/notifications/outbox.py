@@ -4,6 +4,10 @@ Delivery claims rows atomically (FOR UPDATE SKIP LOCKED on PostgreSQL, a single 
 which holds the database write lock), so two workers never send the same row. A row claimed by a
 worker that died is claimed again after CLAIM_LEASE; its Message-ID is unchanged, so a resend is
 recognisable.
+
+Personal data: a message carrying a secret link (reset, confirmation, email change) has its bodies
+blanked as soon as it is sent; every other sent message has them blanked OUTBOX_RETENTION_DAYS after
+sending (`flask purge-outbox`); messages to or about a deleted person are erased (`erase_messages_about`).
 """
 
 import smtplib
@@ -15,11 +19,13 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
+from ep_events.core.mentions import mentions_any
+from ep_events.core.secret_urls import contains_secret_url
 from ep_events.core.time import utcnow
 from ep_events.extensions import db, mail
-from ep_events.notifications.models import OutboxMessage, OutboxStatus
+from ep_events.notifications.models import AfterSending, OutboxMessage, OutboxStatus
 
 CLAIM_LEASE = timedelta(minutes=10)
 
@@ -48,6 +54,9 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
         body_html=html,
         calendar=calendar,
         calendar_method=calendar_method,
+        # Found in what was rendered rather than flagged by each caller, so no new kind of link email is missed.
+        after_sending=(AfterSending.BLANK_BODIES if contains_secret_url(text) or contains_secret_url(html)
+                       else AfterSending.KEEP),
     )
     db.session.add(message)
     db.session.flush()
@@ -118,6 +127,13 @@ def _record_failure(message: OutboxMessage, error: Exception) -> None:
         message.next_attempt_at = utcnow() + timedelta(seconds=delay)
 
 
+def _erase_after_sending(message: OutboxMessage) -> None:
+    if message.after_sending is AfterSending.BLANK_BODIES:
+        message.erase_bodies(message.sent_at)
+    elif message.after_sending is AfterSending.ERASE:
+        message.erase(message.sent_at)
+
+
 def deliver_due(worker: str = "worker", limit: int = 50, due_by: datetime | None = None) -> tuple[int, int]:
     """Send up to `limit` due messages once each over SMTP; returns (sent, failed attempts)."""
     messages = claim_due(worker, limit, due_by)
@@ -152,6 +168,7 @@ def deliver_due(worker: str = "worker", limit: int = 50, due_by: datetime | None
                 message.sent_at = utcnow()
                 message.attempts += 1
                 message.last_error = ""
+                _erase_after_sending(message)
                 sent += 1
             db.session.commit()
     finally:
@@ -200,3 +217,51 @@ def resend_message(actor, message: OutboxMessage) -> bool:
     message.claimed_by = None
     record_audit(actor, "outbox.resend", message, f"Resent {message.subject} to {message.recipient}")
     return True
+
+
+def purge_sent_bodies(now: datetime | None = None) -> int:
+    """Blank the bodies and calendar of messages sent more than OUTBOX_RETENTION_DAYS ago; safe to run twice."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff,
+               OutboxMessage.bodies_erased_at.is_(None))
+        .values(body_text="", body_html="", calendar=None, bodies_erased_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def last_message_id() -> int:
+    return db.session.execute(select(func.coalesce(func.max(OutboxMessage.id), 0))).scalar_one()
+
+
+_PERSONAL_COLUMNS = ("recipient", "subject", "body_text", "body_html", "calendar", "last_error")
+
+
+def erase_messages_about(terms: set[str], keep_queued_after: int, now: datetime | None = None) -> None:
+    """Erase the messages to or about a person who is going (their addresses and names are `terms`).
+
+    Unsent ones are deleted, sent ones erased now. Those queued after message `keep_queued_after`
+    (telling the person and their colleagues that the bookings are cancelled) still go, and are
+    erased as they are sent; so does one a worker is sending at this moment.
+    """
+    now = now or utcnow()
+    terms = {term for term in terms if term}
+    # Calendar lines are folded (RFC 5545 §3.1), possibly inside an address: unfold before searching.
+    unfolded = {column: func.replace(func.replace(getattr(OutboxMessage, column), "\r\n ", ""), "\n ", "")
+                for column in _PERSONAL_COLUMNS}
+    candidates = db.session.execute(select(OutboxMessage).where(or_(*(
+        unfolded[column].ilike(f"%{term}%") for column in _PERSONAL_COLUMNS for term in terms
+    )))).scalars().all()
+    for message in candidates:
+        if not any(mentions_any(getattr(message, column) or "", terms) for column in _PERSONAL_COLUMNS):
+            continue
+        if message.status is OutboxStatus.SENT:
+            message.erase(now)
+        elif message.status is OutboxStatus.SENDING or message.id > keep_queued_after:
+            message.after_sending = AfterSending.ERASE
+        else:
+            db.session.delete(message)
+    db.session.flush()

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 import holidays
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -1098,6 +1098,12 @@ def release_person(user, now: datetime | None = None) -> int:
         cancel_booking(booking, user, "The booker's account was deleted", now=now)
     for entry in user_waitlist(user):
         leave_waitlist(entry, user)
+    # Someone else's booking that names them as a colleague joining keeps the booking, not them.
+    naming = select(SurgeryBooking).where(SurgeryBooking.user_id != user.id,
+                                          cast(SurgeryBooking.colleagues, String).ilike(f"%{user.email}%"))
+    for booking in db.session.execute(naming).scalars():
+        booking.colleagues = [c for c in booking.colleagues if c["email"].lower() != user.email.lower()]
+    db.session.flush()
     return len(upcoming)
 
 

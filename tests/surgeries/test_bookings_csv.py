@@ -38,8 +38,9 @@ def test_details_starting_with_a_formula_character_download_as_text_in_every_col
     payload = prefix + 'HYPERLINK("http://attacker.example.org","Open")'
     booker = factories.user(name=payload, email=f"{prefix}booker@example.org", job_title=payload,
                             organisation_other=payload)
-    services.book_slot(surgery_date.slots[0], booker, "general",
-                       colleagues=[{"name": payload, "email": "colleague@example.org"}])
+    booking, _ = services.book_slot(surgery_date.slots[0], booker, "general")
+    # Stored directly: the booking form now refuses such names, but rows saved before it did remain.
+    booking.colleagues = [{"name": payload, "email": "colleague@example.org"}]
     db.session.commit()
     sign_in(client, facilitator)
     row, = download(client, surgery_date)
@@ -47,9 +48,7 @@ def test_details_starting_with_a_formula_character_download_as_text_in_every_col
     assert row["Email"] == f"'{prefix}booker@example.org"
     assert row["Job title"] == "'" + payload
     assert row["Organisation"] == "'" + payload
-    colleague = payload.strip()  # booking strips the whitespace round a colleague's name
-    quote = "'" if colleague.startswith(tuple(DANGEROUS)) else ""
-    assert row["Colleagues joining"] == f"{quote}{colleague} <colleague@example.org>"
+    assert row["Colleagues joining"] == f"'{payload} <colleague@example.org>"
     for column, cell in row.items():
         assert not cell.startswith(tuple(DANGEROUS)), column
 
