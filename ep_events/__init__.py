@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.pages.views import bp as pages_bp
     from ep_events.api.views import bp as api_bp
+    from ep_events.manage.views import bp as manage_bp
     from ep_events.notifications.views import bp as notifications_bp
     from ep_events.surgeries.views import bp as surgeries_bp
 
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surgeries_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(manage_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

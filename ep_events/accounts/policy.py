@@ -24,6 +24,18 @@ def can_see_programme(user, programme) -> bool:
     return programme.is_published or can_manage_programme(user, programme)
 
 
+def can_see_programme(user, programme) -> bool:
+    """A published programme is public; a draft only to site admins and its organisers."""
+    return programme.is_published or can_manage_programme(user, programme)
+
+
+def runs_a_programme(user) -> bool:
+    """Whether the person organises or facilitates any programme (they get the Manage menu item)."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.has_role(Role.ORGANISER) or user.has_role(Role.FACILITATOR)
+
+
 def can_facilitate_programme(user, programme) -> bool:
     """Facilitators and organisers of this programme run its sessions and see booking notes."""
     if not (user and user.is_authenticated):

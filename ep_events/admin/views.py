@@ -7,6 +7,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.accounts.policy import admin_required
 from ep_events.accounts.views import chosen_organisation, fill_organisation_choices
 from ep_events.admin.forms import ButtonForm, GrantForm, OrganisationForm, ProgrammeForm, UserForm
+from ep_events.core import audit_labels
 from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import OrganisationSelectField
@@ -190,7 +191,7 @@ def audit_log():
     target_type = request.args.get("target") or None
     actor = request.args.get("actor") or None
     entries = list_audit_entries(action=action, target_type=target_type, actor_email=actor)
-    return render_template("admin/audit.html", entries=entries, actions=audit_actions(),
+    return render_template("admin/audit.html", entries=entries, actions=audit_actions(), words=audit_labels,
                            action=action or "", target=target_type or "", actor=actor or "",
                            targets=["Organisation", "Programme", "User", "OutboxMessage"])
 

@@ -1,4 +1,5 @@
-"""Demo surgery dates: five dates over the next three months, some booked, one full with a waiting list."""
+"""Demo surgery dates: five working days over the next three months, some booked, one full with a waiting list;
+and two past dates with bookings and attendance, so the past-date views have something to show."""
 
 from datetime import timedelta
 
@@ -10,13 +11,15 @@ from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.surgeries import services
-from ep_events.surgeries.models import SessionKind, SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.models import Attendance, SessionKind, SurgeryDate, SurgeryDateStatus
 
 DEMO_TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_DEMO0000%40thread.v2/0?context=%7b%7d"
 
 # Days from today and session, as in the flyer: AM, PM, PM, AM, AM.
 SCHEDULE = [(9, SessionKind.AM), (16, SessionKind.PM), (30, SessionKind.PM), (45, SessionKind.AM),
             (70, SessionKind.AM)]
+# Days before today: dates already held, with their attendance marked.
+PAST_SCHEDULE = [(14, SessionKind.AM), (6, SessionKind.PM)]
 
 OTHER_PRACTITIONERS = [
     ("sw-one@example.org", "Sasha Worker", "Adoption social worker", "Northshire County Council"),
@@ -48,13 +51,16 @@ def load_surgery_demo(programmes: dict, organisations: dict) -> None:
     now = utcnow()
     dates = []
     for days, session in SCHEDULE:
-        surgery_date = services.create_surgery_date(None, programme, (now + timedelta(days=days)).date(), session,
-                                                    now=now)
+        # Never a weekend or bank holiday: facilitators would be asked to confirm those.
+        day = services.next_working_day((now + timedelta(days=days)).date())
+        surgery_date = services.create_surgery_date(None, programme, day, session, now=now)
         surgery_date.status = SurgeryDateStatus.PUBLISHED
         surgery_date.teams_url = DEMO_TEAMS_URL
         dates.append(surgery_date)
     db.session.flush()
 
+    # The past dates first: booked back then, when each person's limit counted only what was upcoming.
+    _past_dates(programme, people, now)
     themes = ["right-plan", "legal-cafcass", "family-finding", "general", "first-experience"]
     # The first date is full, and two people wait for it.
     for slot, person, theme in zip(dates[0].slots, people, themes):
@@ -65,4 +71,22 @@ def load_surgery_demo(programmes: dict, organisations: dict) -> None:
     # A few slots booked on the later dates.
     services.book_slot(dates[1].slots[0], people[3], "assessing-adopter", now=now)
     services.book_slot(dates[2].slots[1], people[4], "reflect", now=now)
+    db.session.flush()
+
+
+def _past_dates(programme, people, now) -> None:
+    """Dates already held: created and booked back then, attendance marked afterwards."""
+    for days, session in PAST_SCHEDULE:
+        day = (now - timedelta(days=days)).date()
+        while services.non_working_day(day):
+            day -= timedelta(days=1)
+        back_then = now - timedelta(days=days + 21)
+        surgery_date = services.create_surgery_date(None, programme, day, session, now=back_then)
+        surgery_date.status = SurgeryDateStatus.PUBLISHED
+        surgery_date.teams_url = DEMO_TEAMS_URL
+        db.session.flush()
+        booked = [services.book_slot(slot, person, theme, now=back_then)[0]
+                  for slot, person, theme in zip(surgery_date.slots, people[:3], ["general", "reflect", "right-plan"])]
+        services.mark_attendance(None, booked[0], Attendance.ATTENDED, now=now)
+        services.mark_attendance(None, booked[1], Attendance.DID_NOT_ATTEND, now=now)
     db.session.flush()

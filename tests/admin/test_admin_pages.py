@@ -471,7 +471,7 @@ def test_audit_log_lists_admin_actions_and_filters_by_action_record_and_actor(ap
     assert "3 entries" in everything
     for text in ("Created Heart of England Adoption", "Created Coram Early Permanence Network Days",
                  "Created Forest and Peaks Adoption Charity", "second-admin@example.org",
-                 "<li>region: West Midlands</li>"):
+                 "<li>Region: West Midlands</li>", "Added an organisation"):
         assert text in everything
 
     by_action = admin_client.get("/admin/audit?action=programme.create").get_data(as_text=True)

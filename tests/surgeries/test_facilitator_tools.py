@@ -225,3 +225,20 @@ def test_the_cancel_slot_page_explains_in_a_full_sentence(client, world):
     assert "Bo Booker has booked this slot. We will email them your message and cancel their calendar entry." in booked
     free = client.get(f"/surgeries/manage/slots/{surgery_date.slots[1].id}/cancel").get_data(as_text=True)
     assert "Nobody has booked this slot." in free
+
+
+@freeze_time(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))  # nine days on is Boxing Day, a Saturday
+def test_demo_dates_avoid_weekends_and_bank_holidays_and_include_past_dates_with_attendance(app):
+    from ep_events.demo import load_demo_data
+
+    load_demo_data()
+    dates = db.session.execute(select(SurgeryDate).order_by(SurgeryDate.starts_at)).scalars().all()
+    assert all(services.non_working_day(d.day) is None for d in dates), [d.day for d in dates]
+    now = datetime(2026, 12, 17, 9, 0, tzinfo=UTC)
+    past = [d for d in dates if d.ends_at <= now]
+    assert len(past) == 2
+    for surgery_date in past:
+        bookings = services.confirmed_bookings_for_date(surgery_date)
+        assert len(bookings) == 3
+        assert {b.attendance.value for b in bookings} == {"attended", "did_not_attend", "unknown"}
+    assert len([d for d in dates if d.ends_at > now]) == 5
