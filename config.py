@@ -14,13 +14,21 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Published here, so anyone could sign session cookies with it: production refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_BYTES = 32
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ep_events.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SERVICE_NAME = "EP Events"
+    # Named on the privacy notice: who decides how personal data here is used, and how to reach them.
+    DATA_CONTROLLER = os.environ.get("DATA_CONTROLLER", "EP Events")
+    DATA_CONTROLLER_EMAIL = os.environ.get("DATA_CONTROLLER_EMAIL", "privacy@example.org")
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -54,7 +62,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
-    SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "5 per 15 minutes")
+    # Failed sign-ins: a low budget per address from one IP address stops guessing without letting a
+    # stranger lock the owner out; the per-address budget over all IP addresses is much higher and
+    # only slows a guesser spread over many machines.
+    SIGNIN_LIMIT_PER_ADDRESS_AND_IP = os.environ.get("SIGNIN_LIMIT_PER_ADDRESS_AND_IP", "5 per 15 minutes")
+    SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "100 per hour")
     SIGNIN_LIMIT_PER_IP = os.environ.get("SIGNIN_LIMIT_PER_IP", "30 per 15 minutes")
     RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
@@ -69,6 +81,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+    # How many proxies in front of the site add X-Forwarded-For/-Proto. 0 ignores those headers, which
+    # a client could otherwise send to pick its own IP address for the rate limits.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     WTF_CSRF_TIME_LIMIT = None
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
@@ -104,8 +119,15 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        if not os.environ.get("SECRET_KEY"):
+        secret_key = os.environ.get("SECRET_KEY")
+        if not secret_key:
             raise RuntimeError("SECRET_KEY must be set in production.")
+        if secret_key == DEVELOPMENT_SECRET_KEY or len(secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+            raise RuntimeError(f"SECRET_KEY must be a random value of {MIN_SECRET_KEY_BYTES} bytes or more in "
+                               "production, not the development one (e.g. python -c 'import secrets; "
+                               "print(secrets.token_urlsafe(48))').")
+        # Sign with the key just checked, even if the environment changed after this module was read.
+        cls.SECRET_KEY = secret_key
         if cls.DEBUG or _bool("FLASK_DEBUG", False):
             raise RuntimeError("Debug mode must be off in production.")
 

@@ -8,6 +8,7 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
@@ -47,6 +48,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config["PROXY_FIX_HOPS"]:
+        # Only as many X-Forwarded-For entries as there are proxies of ours: the rest a client wrote.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     # Compiled templates are shared by every app and worker process (keyed by each template's checksum).
     app.jinja_options = {**app.jinja_options, "bytecode_cache": _BYTECODE_CACHE}
     app.jinja_loader = ChoiceLoader([
@@ -125,9 +130,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    def page(status: int, title: str, message: str):
+    def page(status: int, title: str, message: str, template: str = "errors/error.html"):
         db.session.rollback()
-        return render_template("errors/error.html", status=status, title=title, message=message), status
+        return render_template(template, status=status, title=title, message=message), status
 
     app.register_error_handler(400, lambda e: page(400, "Sorry, there is a problem with your request",
                                                    "Check the address or form and try again."))
@@ -139,7 +144,7 @@ def _register_error_pages(app: Flask) -> None:
                                                    "Go back and use the buttons on the page."))
     app.register_error_handler(429, lambda e: page(429, "Too many attempts",
                                                    "You have tried this too many times. Wait 15 minutes, then try "
-                                                   "again. If you have forgotten your password, reset it."))
+                                                   "again.", "errors/too_many_attempts.html"))
     app.register_error_handler(500, lambda e: page(500, "Sorry, there is a problem with the service",
                                                    "Try again later. Nothing you entered has been saved."))
     app.register_error_handler(CSRFError, lambda e: page(400, "This form has expired",

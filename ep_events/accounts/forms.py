@@ -87,3 +87,24 @@ class DeleteAccountForm(Form):
                               validators=[InputRequired("Confirm you understand your account will be deleted")])
     submit = SubmitField("Delete my account", widget=GovSubmitInput())
 
+
+
+class ResendConfirmationForm(Form):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired("Enter your email address"),
+                                   Email("Enter an email address in the correct format, like name@example.org",
+                                         check_deliverability=False),
+                                   Length(max=320)])
+    submit = SubmitField("Send the email again", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(Form):
+    email = EmailField("New email address", widget=GovTextInput(),
+                       description="We will send a link to this address. Your address changes when you open it.",
+                       validators=[InputRequired("Enter your new email address"),
+                                   Email("Enter an email address in the correct format, like name@example.org",
+                                         check_deliverability=False),
+                                   Length(max=320, message="Email address must be 320 characters or fewer")])
+    password = PasswordField("Your password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password")])
+    submit = SubmitField("Send confirmation link", widget=GovSubmitInput())

@@ -112,6 +112,7 @@ class Grant(TimestampMixin, db.Model):
 class TokenPurpose(enum.Enum):
     CONFIRM_EMAIL = "confirm_email"
     RESET_PASSWORD = "reset_password"
+    CHANGE_EMAIL = "change_email"
 
 
 class AccountToken(db.Model):
@@ -126,5 +127,7 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For CHANGE_EMAIL: the address the account moves to once the link sent there is used.
+    new_email: Mapped[str | None] = mapped_column(String(320))
 
     user = relationship("User")

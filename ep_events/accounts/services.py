@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -23,6 +24,38 @@ class TokenInvalid(DomainError):
     pass
 
 
+@cache
+def _dummy_password_hash() -> str:
+    """A hash made the way real ones are, to check passwords against for addresses with no account.
+
+    Checking a password costs the same whether or not the account exists, so response times do not
+    tell anyone which addresses have accounts.
+    """
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def _token_work_without_account() -> None:
+    """What issuing a link token costs, for an address that gets none (see _dummy_password_hash).
+
+    The same statement and hashing as the real thing; the update matches no row.
+    """
+    revoke_tokens(User(id=0), TokenPurpose.RESET_PASSWORD)
+    _hash(secrets.token_urlsafe(32))
+
+
+def _send_no_account(email: str, asked_for: str) -> None:
+    """Tell an address with no account that someone asked for a link for it.
+
+    Writing an email in this branch too keeps its response time the same as for a real account
+    (a median of response times could see a missing email and token), and helps someone who has
+    forgotten which address they signed up with. The shared email budgets stop it being used to
+    flood an address.
+    """
+    _token_work_without_account()
+    queue_email(email, "accounts/no_account", email=email, asked_for=asked_for,
+                sign_up_url=external_url("accounts.sign_up"))
+
+
 def normalise_email(address: str) -> str:
     return address.strip().lower()
 
@@ -36,19 +69,22 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: TokenPurpose, hours: int) -> str:
+def issue_token(user: User, purpose: TokenPurpose, hours: int, new_email: str | None = None) -> str:
     """Create a single-use link token; earlier unused tokens of the same purpose stop working."""
-    now = utcnow()
-    db.session.execute(
-        update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    revoke_tokens(user, purpose)
     raw = secrets.token_urlsafe(32)
-    db.session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=_hash(raw),
-                                expires_at=now + timedelta(hours=hours)))
+    db.session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=_hash(raw), new_email=new_email,
+                                expires_at=utcnow() + timedelta(hours=hours)))
     db.session.flush()
     return raw
+
+
+def revoke_tokens(user: User, *purposes: TokenPurpose) -> None:
+    """Unused links of these purposes (all purposes if none given) stop working."""
+    query = update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purposes:
+        query = query.where(AccountToken.purpose.in_(purposes))
+    db.session.execute(query.values(used_at=utcnow()))
 
 
 def find_token(raw: str, purpose: TokenPurpose) -> AccountToken:
@@ -63,7 +99,7 @@ def find_token(raw: str, purpose: TokenPurpose) -> AccountToken:
     return token
 
 
-def _use_token(raw: str, purpose: TokenPurpose) -> User:
+def _use_token(raw: str, purpose: TokenPurpose) -> AccountToken:
     token = find_token(raw, purpose)
     # Conditional update so two clicks at once cannot both use the token.
     result = db.session.execute(
@@ -72,7 +108,24 @@ def _use_token(raw: str, purpose: TokenPurpose) -> User:
     )
     if result.rowcount != 1:
         raise TokenInvalid("This link has already been used or is not valid")
-    return token.user
+    return token
+
+
+def _set_password(user: User, password: str) -> None:
+    """The one way a password changes: other sessions end and unused reset links stop working."""
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    revoke_tokens(user, TokenPurpose.RESET_PASSWORD, TokenPurpose.CHANGE_EMAIL)
+
+
+def end_session(user: User) -> None:
+    """Sign-out: every session cookie issued to the user so far stops working, even a copied one.
+
+    The session cookie is signed, not stored, so the only server-side handle on it is the user's
+    session version, which it carries; this also ends the user's sessions on other devices.
+    """
+    user.session_version += 1
+    db.session.flush()
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -89,19 +142,26 @@ def sign_up(name: str, email: str, job_title: str, organisation, organisation_ot
     """
     check_password_strength(password)
     email = normalise_email(email)
+    # Hashed in both branches, and both queue one email: the response takes as long either way.
+    password_hash = generate_password_hash(password)
     existing = get_user_by_email(email)
     if existing is not None:
-        queue_email(existing.email, "accounts/already_registered", user=existing,
-                    sign_in_url=external_url("accounts.sign_in"),
-                    reset_url=external_url("accounts.forgot_password"))
+        _token_work_without_account()
+        _send_already_registered(existing)
         return None
     user = User(name=name.strip(), email=email, job_title=job_title.strip(),
                 organisation=organisation, organisation_other=(organisation_other or "").strip() if organisation is None else "",
-                password_hash=generate_password_hash(password))
+                password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
     send_confirmation(user)
     return user
+
+
+def _send_already_registered(user: User) -> None:
+    queue_email(user.email, "accounts/already_registered", user=user,
+                sign_in_url=external_url("accounts.sign_in"),
+                reset_url=external_url("accounts.forgot_password"))
 
 
 def send_confirmation(user: User) -> None:
@@ -111,9 +171,24 @@ def send_confirmation(user: User) -> None:
                 hours=current_app.config["CONFIRM_TOKEN_HOURS"])
 
 
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link to an unconfirmed account (earlier links stop working).
+
+    A confirmed account is told it can sign in instead, an address with no account that it has
+    none. The page shown is the same in every case (no account enumeration).
+    """
+    user = get_user_by_email(email)
+    if user is None:
+        _send_no_account(normalise_email(email), "a link to confirm the address")
+    elif user.is_confirmed:
+        _send_already_registered(user)
+    else:
+        send_confirmation(user)
+
+
 def confirm_email(raw_token: str) -> User:
     """Mark the address confirmed; the link works once and expires."""
-    user = _use_token(raw_token, TokenPurpose.CONFIRM_EMAIL)
+    user = _use_token(raw_token, TokenPurpose.CONFIRM_EMAIL).user
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
     db.session.flush()
@@ -127,7 +202,9 @@ class SignInFailed(DomainError):
 def authenticate(email: str, password: str) -> User:
     """The user whose address and password match and who has confirmed their address."""
     user = get_user_by_email(email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    # An unknown address costs a password check too, so timing does not tell which addresses exist.
+    password_ok = check_password_hash(user.password_hash if user else _dummy_password_hash(), password)
+    if user is None or not password_ok:
         raise SignInFailed("Enter a correct email address and password", field="email")
     if not user.is_confirmed:
         raise SignInFailed("Confirm your email address before signing in: use the link we sent you",
@@ -136,9 +213,10 @@ def authenticate(email: str, password: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address has an account; say nothing either way."""
+    """Email a reset link if the address has an account, else say it has none; the page is the same."""
     user = get_user_by_email(email)
     if user is None:
+        _send_no_account(normalise_email(email), "a link to reset the password")
         return
     raw = issue_token(user, TokenPurpose.RESET_PASSWORD, current_app.config["RESET_TOKEN_HOURS"])
     queue_email(user.email, "accounts/reset_password", user=user,
@@ -149,9 +227,8 @@ def request_password_reset(email: str) -> None:
 def reset_password(raw_token: str, password: str) -> User:
     """Set a new password from a reset link; the link works once; other sessions end."""
     check_password_strength(password)
-    user = _use_token(raw_token, TokenPurpose.RESET_PASSWORD)
-    user.password_hash = generate_password_hash(password)
-    user.session_version += 1
+    user = _use_token(raw_token, TokenPurpose.RESET_PASSWORD).user
+    _set_password(user, password)
     # Whoever could read the reset email could also have confirmed the address.
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
@@ -173,9 +250,62 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError("Your current password is not correct", field="current_password")
     check_password_strength(new_password, field="new_password")
-    user.password_hash = generate_password_hash(new_password)
-    user.session_version += 1
+    _set_password(user, new_password)
     db.session.flush()
+
+
+class EmailChangeRefused(DomainError):
+    pass
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Email a confirmation link to the new address; nothing changes until it is used.
+
+    If the new address already has an account, that account's owner is told instead and the page
+    shown is the same (no account enumeration).
+    """
+    if not check_password_hash(user.password_hash, password):
+        raise EmailChangeRefused("Your password is not correct", field="password")
+    new_email = normalise_email(new_email)
+    if new_email == normalise_email(user.email):
+        raise EmailChangeRefused("Enter an email address different from the one you use now", field="email")
+    existing = get_user_by_email(new_email)
+    if existing is not None:
+        _token_work_without_account()
+        _send_already_registered(existing)
+        return
+    hours = current_app.config["CONFIRM_TOKEN_HOURS"]
+    raw = issue_token(user, TokenPurpose.CHANGE_EMAIL, hours, new_email=new_email)
+    queue_email(new_email, "accounts/confirm_new_email", user=user, new_email=new_email,
+                confirm_url=external_url("accounts.confirm_email_change", token=raw), hours=hours)
+
+
+def find_email_change(raw_token: str) -> AccountToken:
+    """The pending change a link stands for, if it can still be used; otherwise TokenInvalid."""
+    return find_token(raw_token, TokenPurpose.CHANGE_EMAIL)
+
+
+def confirm_email_change(raw_token: str) -> User:
+    """Move the account to the new address from its link; the old address is told.
+
+    Every session ends (the address is what one signs in with), and unused links sent to the old
+    address stop working.
+    """
+    token = _use_token(raw_token, TokenPurpose.CHANGE_EMAIL)
+    user, old_email = token.user, token.user.email
+    if get_user_by_email(token.new_email) is not None:
+        raise EmailChangeRefused(f"{token.new_email} now has its own account, so yours cannot move to it")
+    user.email = token.new_email
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+    user.session_version += 1
+    revoke_tokens(user)
+    # Audited like any change of who an account is; account deletion also reads the old address here.
+    record_audit(user, "user.change_email", user, f"{old_email} changed their email address to {user.email}",
+                 before={"email": old_email}, after={"email": user.email})
+    queue_email(old_email, "accounts/email_changed", user=user, old_email=old_email, new_email=user.email)
+    db.session.flush()
+    return user
 
 
 def delete_account(user: User, password: str) -> None:

@@ -1,12 +1,15 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ep_events.accounts import services
-from ep_events.accounts.forms import (ChangePasswordForm, ConfirmForm, DeleteAccountForm, ForgotPasswordForm,
-                                      ProfileForm, ResetPasswordForm, SignInForm, SignUpForm)
+from ep_events.accounts.forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm,
+                                      ForgotPasswordForm, ProfileForm, ResendConfirmationForm, ResetPasswordForm,
+                                      SignInForm, SignUpForm)
 from ep_events.accounts.models import TokenPurpose, User
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import OrganisationSelectField
+from ep_events.core.limits import sends_email
 from ep_events.extensions import db, limiter, login_manager
 from ep_events.organisations.models import Organisation
 from ep_events.organisations.services import list_organisations
@@ -56,6 +59,10 @@ def _address_key() -> str:
     return "sign-in:" + (request.form.get("email") or "").strip().lower()
 
 
+def _address_and_ip_key() -> str:
+    return _address_key() + "|" + get_remote_address()
+
+
 def _reset_address_key() -> str:
     return "reset:" + (request.form.get("email") or "").strip().lower()
 
@@ -65,6 +72,7 @@ def _failed_attempt(response) -> bool:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@sends_email
 def sign_up():
     form = SignUpForm()
     fill_organisation_choices(form)
@@ -79,7 +87,21 @@ def sign_up():
 
 @bp.route("/sign-up/check-your-email")
 def check_email():
-    return render_template("accounts/check_email.html", email=request.args.get("email", ""))
+    email = request.args.get("email", "")
+    form = ResendConfirmationForm(data={"email": email})
+    return render_template("accounts/check_email.html", email=email, form=form)
+
+
+@bp.route("/sign-up/resend", methods=["GET", "POST"])
+@sends_email
+def resend_confirmation():
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        db.session.commit()
+        flash("We have sent the email again.", "success")
+        return redirect(url_for("accounts.check_email", email=services.normalise_email(form.email.data)))
+    return render_template("accounts/resend_confirmation.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -106,6 +128,8 @@ def confirm_email(token: str):
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed_attempt)
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], key_func=_address_key, methods=["POST"],
                deduct_when=_failed_attempt)
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS_AND_IP"], key_func=_address_and_ip_key,
+               methods=["POST"], deduct_when=_failed_attempt)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -124,12 +148,16 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    if current_user.is_authenticated:
+        services.end_session(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("pages.home"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@sends_email
 @limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=_reset_address_key, methods=["POST"])
 def forgot_password():
@@ -188,6 +216,46 @@ def change_password():
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@sends_email
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        ok, _ = form.apply(lambda: services.request_email_change(current_user, form.email.data, form.password.data))
+        if ok:
+            return render_template("accounts/change_email_sent.html",
+                                   email=services.normalise_email(form.email.data))
+    return render_template("accounts/change_email.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    try:
+        change = services.find_email_change(token)
+    except DomainError as error:
+        return render_template("accounts/link_invalid.html", message=str(error), change_email=True), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        # Read before the change: afterwards the session no longer matches the account.
+        signed_in_id = current_user.id if current_user.is_authenticated else None
+        try:
+            user = services.confirm_email_change(token)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("accounts/link_invalid.html", message=str(error), change_email=True), 400
+        db.session.commit()
+        # The change ends every session; the browser that confirmed it stays signed in if it was.
+        if signed_in_id == user.id:
+            login_user(user)
+            flash(f"Your email address is now {user.email}.", "success")
+            return redirect(url_for("accounts.profile"))
+        logout_user()
+        flash(f"Your email address is now {user.email}. Sign in with it.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/confirm_email_change.html", form=form, new_email=change.new_email)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

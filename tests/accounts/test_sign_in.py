@@ -1,5 +1,10 @@
+import re
+import shutil
+
+import pytest
+
 from tests import factories
-from tests.conftest import sign_in
+from tests.conftest import make_app, sign_in
 
 from ep_events.extensions import db
 
@@ -159,3 +164,85 @@ def test_next_never_leaves_the_site(client):
         assert response.status_code == 302, repr(target)
         assert response.headers["Location"] == "/", repr(target)
         client.post("/sign-out")
+
+
+# --- Lock-out: a stranger's wrong passwords must not keep the owner out ----------------------------
+
+def _attempt_from(client, ip, email, password="wrong-password-1", **headers):
+    return client.post("/sign-in", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": ip}, headers=headers)
+
+
+def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out(app, client):
+    owner = factories.user(email="owner@example.org")
+    db.session.commit()
+    for _ in range(5):
+        assert _attempt_from(client, "198.51.100.66", owner.email).status_code == 400
+    assert _attempt_from(client, "198.51.100.66", owner.email, factories.PASSWORD).status_code == 429
+
+    owners_browser = app.test_client()
+    response = _attempt_from(owners_browser, "203.0.113.10", owner.email, factories.PASSWORD)
+    assert response.status_code == 302
+    assert owners_browser.get("/account").status_code == 200
+
+
+def test_guessing_one_address_from_many_ip_addresses_is_still_limited(app, client):
+    app.config["SIGNIN_LIMIT_PER_ADDRESS"] = "8 per hour"
+    owner = factories.user(email="owner@example.org")
+    db.session.commit()
+    for n in range(8):
+        assert _attempt_from(client, f"198.51.100.{n + 1}", owner.email).status_code == 400
+    blocked = _attempt_from(client, "198.51.100.200", owner.email, factories.PASSWORD)
+    assert blocked.status_code == 429
+    assert 'href="/forgot-password"' in blocked.get_data(as_text=True)
+
+
+def test_too_many_attempts_page_links_to_the_reset_page(client):
+    for _ in range(5):
+        _attempt(client, "someone@example.org")
+    response = _attempt(client, "someone@example.org")
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert re.search(r'<a class="govuk-link" href="/forgot-password">reset your password</a>', body)
+    assert "<title>Too many attempts – EP Events</title>" in body
+
+
+# --- X-Forwarded-For counts only through the configured number of proxies ------------------------
+
+@pytest.fixture
+def app_behind(tmp_path, smtp_server, empty_sqlite_schema):
+    """An app with PROXY_FIX_HOPS set, on its own copy of the empty schema."""
+    made = []
+
+    def _make(hops: int):
+        path = tmp_path / f"hops{hops}.db"
+        shutil.copyfile(empty_sqlite_schema, path)
+        made.append(make_app(f"sqlite:///{path}", smtp_server.port, PROXY_FIX_HOPS=hops,
+                             SIGNIN_LIMIT_PER_IP="3 per 15 minutes"))
+        return made[-1]
+
+    return _make
+
+
+def _guesses_with_forwarded_for(app, forwarded_for: list[str]) -> list[int]:
+    client = app.test_client()
+    with app.app_context():
+        statuses = [_attempt_from(client, "192.0.2.1", f"guess{n}@example.org",
+                                  **{"X-Forwarded-For": value}).status_code
+                    for n, value in enumerate(forwarded_for)]
+        db.engine.dispose()
+    return statuses
+
+
+def test_with_no_proxy_configured_a_client_cannot_pick_its_ip_address_with_x_forwarded_for(app_behind):
+    statuses = _guesses_with_forwarded_for(app_behind(0), [f"203.0.113.{n}" for n in range(1, 6)])
+    assert statuses == [400, 400, 400, 429, 429]
+
+
+def test_behind_one_proxy_the_address_the_proxy_saw_is_the_one_limited(app_behind):
+    app = app_behind(1)
+    # Each visitor, as the proxy reports them, has their own budget.
+    assert _guesses_with_forwarded_for(app, [f"203.0.113.{n}" for n in range(1, 6)]) == [400] * 5
+    # What the client wrote before the proxy's entry is ignored: one visitor cannot dodge the limit.
+    spoofed = [f"10.0.0.{n}, 203.0.113.99" for n in range(1, 6)]
+    assert _guesses_with_forwarded_for(app, spoofed) == [400, 400, 400, 429, 429]

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from ep_events.extensions import db
@@ -73,17 +74,16 @@ def test_reminder_offsets_are_a_programme_setting(app):
 
 
 def test_the_send_reminders_command_is_idempotent(app):
-    from ep_events.core.time import utcnow
-
     programme = factories.surgery_programme()
-    surgery_date = factories.surgery_date(programme, days_ahead=1)
-    booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general",
-                                    now=utcnow() - timedelta(days=3))
-    booking.created_at = utcnow() - timedelta(days=3)
-    services.get_settings(programme).booking_close_hours = 0
+    surgery_date = factories.surgery_date(programme, day=date(2026, 12, 15), now=NOW)
+    booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general", now=NOW)
+    booking.created_at = NOW
     db.session.commit()
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["send-reminders"])
-    second = runner.invoke(args=["send-reminders"])
+    # The command reads the real clock: hold it 23 hours before the slot, when the day-before reminder is due.
+    with freeze_time(booking.slot.starts_at - timedelta(hours=23)):
+        first = runner.invoke(args=["send-reminders"])
+        second = runner.invoke(args=["send-reminders"])
     assert first.exit_code == 0 and "reminders queued: 1" in first.output
     assert "reminders queued: 0" in second.output
+    assert queued() == 1

@@ -131,7 +131,7 @@ def test_production_refuses_to_start_with_debug_on(monkeypatch):
 
     from ep_events import create_app
 
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-that-is-long-enough-for-production")
     monkeypatch.setenv("FLASK_DEBUG", "1")
     with pytest.raises(RuntimeError, match="Debug mode must be off"):
         create_app("production")
