@@ -204,9 +204,13 @@ def browser():
         pytest.fail(f"Chromium is needed for browser tests: install Debian's chromium package ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
+    # scripts/test-at-times.sh moves the clock with libfaketime (LD_PRELOAD); Chromium under it takes
+    # ~45 s to load a page and hangs on close, so the browser keeps the real clock. The site under
+    # test runs in this process, so its clock is still the moved one.
+    browser_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=CHROMIUM, env=browser_env,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
