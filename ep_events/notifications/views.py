@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ep_events.core.forms import Form
@@ -16,6 +16,15 @@ def personal_calendar(token: str):
     return Response(personal_feed(user), mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="ep-events.ics"',
                              "Cache-Control": "private, max-age=300"})
+
+
+@bp.get("/account/calendar-feed/change")
+@login_required
+def change_calendar_feed():
+    """Confirm before the address changes: every calendar subscribed to the old one stops updating."""
+    if current_user.feed_token is None:
+        return redirect(url_for("accounts.profile") + "#calendar-feed")
+    return render_template("accounts/change_calendar_feed.html")
 
 
 @bp.post("/account/calendar-feed")
