@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
+from ep_events.core import inputs
 from ep_events.core import time as uktime
 from ep_events.core.secret_urls import redact_access_logs
 from ep_events.core.templating import EPEnvironment
@@ -86,6 +87,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
 
     _import_models()
+    # Every <int:...> in every route is a bounded ASCII id; set before any blueprint adds its rules.
+    app.url_map.converters["int"] = inputs.DatabaseIdConverter
+    app.before_request(inputs.reject_forbidden_characters)
     _register_blueprints(app)
     redact_access_logs(app)
     _register_error_pages(app)

@@ -39,7 +39,7 @@ class SignUpForm(ProfileFields, Form):
 
 class SignInForm(Form):
     email = EmailField("Email address", widget=GovTextInput(),
-                       validators=[InputRequired("Enter your email address")])
+                       validators=[InputRequired("Enter your email address"), Length(max=320)])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())

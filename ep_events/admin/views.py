@@ -10,6 +10,7 @@ from ep_events.admin.forms import ButtonForm, GrantForm, OrganisationForm, Progr
 from ep_events.core import audit_labels
 from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
+from ep_events.core.inputs import text_arg
 from ep_events.core.forms import OrganisationSelectField
 from ep_events.extensions import db
 from ep_events.notifications import outbox
@@ -105,7 +106,7 @@ def programme_edit(programme_id: int | None = None):
 
 @bp.route("/users")
 def user_list():
-    search = request.args.get("q", "")
+    search = text_arg("q", max_length=320)
     return render_template("admin/users.html", users=accounts.list_users(search), search=search)
 
 
@@ -187,9 +188,9 @@ def grant_remove(grant_id: int):
 
 @bp.route("/audit")
 def audit_log():
-    action = request.args.get("action") or None
-    target_type = request.args.get("target") or None
-    actor = request.args.get("actor") or None
+    action = text_arg("action", max_length=80) or None
+    target_type = text_arg("target", max_length=40) or None
+    actor = text_arg("actor", max_length=320) or None
     entries = list_audit_entries(action=action, target_type=target_type, actor_email=actor)
     return render_template("admin/audit.html", entries=entries, actions=audit_actions(), words=audit_labels,
                            action=action or "", target=target_type or "", actor=actor or "",
@@ -198,7 +199,7 @@ def audit_log():
 
 @bp.route("/outbox")
 def outbox_list():
-    status = request.args.get("status") or None
+    status = text_arg("status", max_length=20) or None
     try:
         status_value = OutboxStatus(status) if status else None
     except ValueError:

@@ -6,6 +6,7 @@ Each programme kind contributes its events here; today that is the practice surg
 from dataclasses import dataclass
 from datetime import datetime
 
+from ep_events.core.inputs import parse_id
 from ep_events.core.urls import external_url
 from ep_events.notifications.calendar import CalendarEvent
 from ep_events.surgeries import services as surgeries
@@ -63,7 +64,8 @@ def upcoming_events(programme_slug: str | None = None, starts_from: datetime | N
 
 
 def find_event(event_id: str) -> PublicEvent | None:
-    if event_id.startswith(SURGERY_PREFIX) and event_id[len(SURGERY_PREFIX):].isdigit():
-        found = surgeries.public_surgery_dates(date_id=int(event_id[len(SURGERY_PREFIX):]))
-        return _from_surgery(found[0]) if found else None
-    return None
+    date_id = parse_id(event_id.removeprefix(SURGERY_PREFIX)) if event_id.startswith(SURGERY_PREFIX) else None
+    if date_id is None:
+        return None
+    found = surgeries.public_surgery_dates(date_id=date_id)
+    return _from_surgery(found[0]) if found else None

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from ep_events.api.events import find_event, upcoming_events
 from ep_events.api.openapi import openapi_document
+from ep_events.core.inputs import EARLIEST_YEAR, LATEST_YEAR, parse_iso_date
 from ep_events.extensions import csrf
 from ep_events.notifications.calendar import build_feed
 from ep_events.programmes.services import get_published_programme_by_slug
@@ -44,10 +45,11 @@ def _date_param(name: str) -> date | None:
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadParameter(name, f"{name} must be a date in the form YYYY-MM-DD") from None
+    found = parse_iso_date(value)
+    if found is None:
+        raise BadParameter(name, f"{name} must be a date in the form YYYY-MM-DD, in the years "
+                                 f"{EARLIEST_YEAR} to {LATEST_YEAR}")
+    return found
 
 
 ALLOWED = {"programme", "from", "to"}

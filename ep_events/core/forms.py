@@ -1,11 +1,12 @@
 """Form helpers shared by every domain."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import SelectField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ep_events.core.errors import DomainError
+from ep_events.core.inputs import EARLIEST_YEAR, LATEST_YEAR
 from ep_events.extensions import db
 
 
@@ -34,6 +35,39 @@ class Form(FlaskForm):
             return False, None
         db.session.commit()
         return True, result
+
+
+class GovDateField(DateField):
+    """A date typed as day, month and year in GOV.UK's three boxes, in the years EARLIEST_YEAR to LATEST_YEAR.
+
+    The three boxes share one name, so a hand-made request can send it any number of times: anything but
+    three values is not a real date (and the widget, which unpacks exactly three, can still re-render).
+    Whatever was typed, one message: 'enter a real date', or the years allowed.
+    """
+
+    def __init__(self, label=None, validators=None, invalid_message="Enter a real date, like 16 6 2027", **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("format", ["%d %m %Y", "%d %B %Y", "%d %b %Y"])
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        self.raw_data = (list(valuelist) + ["", "", ""])[:3]
+        if not any(value.strip() for value in valuelist):
+            return  # nothing typed: the field's InputRequired or Optional decides
+        if len(valuelist) != 3 or any(len(value) > 20 for value in valuelist):
+            raise ValueError(self.invalid_message)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"Enter a date in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+
+    def post_validate(self, form, validation_stopped):
+        if self.process_errors:
+            self.errors = list(self.process_errors)  # something was typed: not 'enter the date' as well
 
 
 class OrganisationSelectField(SelectField):

@@ -1,15 +1,15 @@
 from datetime import time
 
-from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovDateInput, GovRadioInput, GovSubmitInput,
-                                                GovTextArea, GovTextInput)
-from wtforms import DateField, EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovRadioInput, GovSubmitInput, GovTextArea,
+                                                GovTextInput)
+from wtforms import EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ep_events.core.time import clock, parse_clock, uk_time
-from ep_events.core.forms import Form
+from ep_events.core.forms import Form, GovDateField
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
 from ep_events.surgeries.services import OUTLINE_MAX
 
@@ -89,9 +89,8 @@ def _clock(value: str | None, name: str):
 
 
 class SurgeryDateForm(Form):
-    day = DateField("Date", widget=GovDateInput(), description="For example, 16 6 2027",
-                    validators=[InputRequired("Enter the date of the surgery")],
-                    format=["%d %m %Y", "%d %B %Y", "%d %b %Y"])
+    day = GovDateField("Date", description="For example, 16 6 2027",
+                       validators=[InputRequired("Enter the date of the surgery")])
     session = RadioField("Session", widget=GovRadioInput(),
                          choices=[SelectChoice(SessionKind.AM.value, "AM"), SelectChoice(SessionKind.PM.value, "PM"),
                                   SelectChoice(SessionKind.CUSTOM.value, "Custom window")],
@@ -106,8 +105,6 @@ class SurgeryDateForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.day.errors and self.day.raw_data and any(self.day.raw_data):
-            self.day.errors = ["Enter a real date, like 16 6 2027"]
         if self.session.data == SessionKind.CUSTOM.value:
             times = {}
             for field, name in ((self.custom_starts, "start time"), (self.custom_ends, "end time")):

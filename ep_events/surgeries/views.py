@@ -7,6 +7,7 @@ from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
 from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, can_see_programme, require
 from ep_events.core.errors import DomainError
+from ep_events.core.inputs import page_arg
 from ep_events.core.spreadsheets import csv_download
 from ep_events.core.limits import sends_email
 from ep_events.core.time import utcnow
@@ -73,8 +74,7 @@ PAST_BOOKINGS_PER_PAGE = 20
 
 def _page_number() -> int:
     """?page=N for a paged list; anything else is the first page."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    return page_arg("page", last=9_999)
 
 
 @bp.route("/surgeries/<slug>")
