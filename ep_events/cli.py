@@ -3,7 +3,6 @@
 import os
 import threading
 import time
-from pathlib import Path
 
 import click
 from werkzeug.serving import run_simple
@@ -82,15 +81,29 @@ def register_cli(app: Flask) -> None:
     def serve_dev(host: str, port: int):
         """Development server with a loopback mail catcher and the background jobs running."""
         from ep_events.demo import USERS
-        from ep_events.notifications.devmail import start_mail_catcher
+        from ep_events.notifications.devmail import PortInUse, port_is_free, start_dev_mail_catcher
 
         app_obj = current_app._get_current_object()
-        folder = Path(app_obj.config["DEV_MAIL_DIR"])
-        controller, _ = start_mail_catcher(app_obj.config["MAIL_PORT"], folder)
+        if not port_is_free(port, host):
+            # The web port is not swapped silently: BASE_URL, and so every link in the emails, follows PORT.
+            spare = next((p for p in range(port + 1, port + 100) if port_is_free(p, host)), None)
+            raise click.ClickException(
+                f"Port {port} is in use by another program (another `make run`?). Serve on another port"
+                + (f", e.g. PORT={spare} make run" if spare else ": PORT=<number> make run"))
+        usual_mail_port = app_obj.config["MAIL_PORT"]
+        try:
+            controller, _ = start_dev_mail_catcher(app_obj, port_chosen="MAIL_PORT" in os.environ)
+        except PortInUse as error:
+            raise click.ClickException(
+                f"{error}. Unset MAIL_PORT to let the mail catcher pick a free port, or choose another.")
         threading.Thread(target=_background_jobs, args=(app_obj,), daemon=True).start()
         click.echo("")
         click.echo(f"EP Events is running at http://{host}:{port}/")
-        click.echo(f"Emails are caught at http://{host}:{port}/dev/mailbox")
+        mail_port = app_obj.config["MAIL_PORT"]
+        click.echo(f"Emails are caught at http://{host}:{port}/dev/mailbox (SMTP on {host}:{mail_port})")
+        if mail_port != usual_mail_port:
+            click.echo(f"  port {usual_mail_port} was taken, so the mail catcher uses {mail_port}; "
+                       f"the site sends its email there")
         click.echo(f"Demo logins, all with the password {app_obj.config['DEMO_PASSWORD']}:")
         for email, name, *_ in USERS:
             click.echo(f"  {email}")

@@ -6,11 +6,15 @@ the same server to receive real SMTP.
 
 import email
 import email.policy
+import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from flask import Flask
+
+HOST = "127.0.0.1"
 
 
 @dataclass
@@ -102,8 +106,54 @@ class CatchingHandler:
 
 def start_mail_catcher(port: int, folder: Path | None = None) -> tuple[Controller, CatchingHandler]:
     handler = CatchingHandler(folder=folder)
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname=HOST, port=port)
     controller.start()
+    return controller, handler
+
+
+class PortInUse(Exception):
+    """A port the development server was told to use is held by another program."""
+
+
+def port_is_free(port: int, host: str = HOST) -> bool:
+    """Whether a server could listen on host:port now (probed as asyncio and Werkzeug bind: SO_REUSEADDR)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _any_free_port(host: str = HOST) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def start_dev_mail_catcher(app: Flask, port_chosen: bool) -> tuple[Controller, CatchingHandler]:
+    """Start the development catcher on MAIL_PORT and point the app's mail at it.
+
+    When that port is taken (say, by a second `make run`) and nobody chose it (MAIL_PORT unset), the
+    catcher takes a free port instead; a chosen port that is taken raises PortInUse.
+    """
+    port = app.config["MAIL_PORT"]
+    if not port_is_free(port):
+        if port_chosen:
+            raise PortInUse(f"MAIL_PORT {port} is in use by another program")
+        port = 0
+    for attempt in range(3):
+        candidate = port or _any_free_port()
+        try:
+            controller, handler = start_mail_catcher(candidate, Path(app.config["DEV_MAIL_DIR"]))
+            break
+        except OSError:  # another program took the free port between the probe and the bind
+            if port or attempt == 2:
+                raise
+    app.config["MAIL_PORT"] = candidate
+    # Flask-Mail copies the settings when the app is created; the outbox worker connects with that copy.
+    app.extensions["mail"].port = candidate
     return controller, handler
 
 
