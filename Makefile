@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ep_events
 export FLASK_APP := ep_events
 
-.PHONY: run test bench setup assets migrate demo clean
+.PHONY: run test test-clock bench setup assets migrate demo clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -17,6 +17,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The suite at 00:30 and 23:30 UK time on an ordinary day and both clock-change days (six runs; needs faketime).
+test-clock: setup
+	scripts/test-at-times.sh
 
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
