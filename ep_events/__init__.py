@@ -147,13 +147,22 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(405, lambda e: page(405, "Sorry, that action is not available",
                                                    "Go back and use the buttons on the page."))
     app.register_error_handler(429, lambda e: page(429, "Too many attempts",
-                                                   "You have tried this too many times. Wait 15 minutes, then try "
-                                                   "again.", "errors/too_many_attempts.html"))
+                                                   f"You have tried this too many times. Wait {_limit_window(e)}, "
+                                                   "then try again.", "errors/too_many_attempts.html"))
     app.register_error_handler(500, lambda e: page(500, "Sorry, there is a problem with the service",
                                                    "Try again later. Nothing you entered has been saved."))
     app.register_error_handler(CSRFError, lambda e: page(400, "This form has expired",
                                                          "For your security, forms expire. Go back, reload the page "
                                                          "and try again. Nothing has been saved."))
+
+
+def _limit_window(error) -> str:
+    """The window of the rate limit that was hit, in words ('15 minutes', '1 hour', '24 hours')."""
+    limit = getattr(getattr(error, "limit", None), "limit", None)
+    minutes = limit.get_expiry() // 60 if limit is not None else 15
+    if minutes < 60 or minutes % 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes // 60} hour{'s' if minutes != 60 else ''}"
 
 
 def _register_context(app: Flask) -> None:

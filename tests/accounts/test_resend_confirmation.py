@@ -76,3 +76,9 @@ def test_a_used_or_expired_confirmation_link_offers_to_send_a_new_one(client, de
     response = client.post(link)
     assert response.status_code == 400
     assert 'href="/sign-up/resend"' in response.get_data(as_text=True)
+
+
+def test_the_sign_in_page_offers_to_send_the_confirmation_email_again(client):
+    body = client.get("/sign-in").get_data(as_text=True)
+    assert 'href="/sign-up/resend">Send it again</a>' in body
+    assert client.get("/sign-up/resend").status_code == 200
