@@ -22,6 +22,7 @@ from ep_events import create_app
 from ep_events.extensions import db
 from ep_events.notifications.devmail import start_mail_catcher
 from tests import factories
+from tests.html_validator import PageFolder, RecordHtmlResponses
 
 pytest_plugins = ["tests.fake_graph"]  # the loopback Microsoft Graph fixtures: graph, provider
 
@@ -218,13 +219,27 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def journey_pages(tmp_path_factory):
+    """Every HTML page the browser tests' live servers send, validated with vnu once, as the session ends.
+
+    An invalid page fails the session (an error at the teardown of the last test that used it).
+    """
+    pages = PageFolder(tmp_path_factory.mktemp("journey-pages"))
+    yield pages
+    errors = pages.errors()
+    if errors:
+        pytest.fail(f"{len(errors)} HTML errors in pages the browser tests visited:\n" + "\n".join(errors))
+
+
 @pytest.fixture
-def live_server(app):
-    """The test's app served over real HTTP on loopback, in a thread."""
+def live_server(app, journey_pages, request):
+    """The test's app served over real HTTP on loopback, in a thread; the pages it sends are validated."""
     port = free_port()
     app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    recorded = RecordHtmlResponses(app, journey_pages, label_prefix=f"{request.node.name}: ")
+    server = make_server("127.0.0.1", port, recorded, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = app.config["BASE_URL"]
@@ -241,6 +256,14 @@ def page(browser, live_server, request):
     context.close()
 
 
+def _govuk_conditional_reveal(violation) -> bool:
+    """GOV.UK Frontend puts aria-expanded on a radio that reveals content, on purpose: screen readers announce
+    it, though ARIA does not list it for radios (a known issue, alphagov/govuk-frontend#979). Only that."""
+    return violation["id"] == "aria-allowed-attr" and all(
+        "govuk-radios__input" in node["html"] and "aria-expanded" in node["html"]
+        and "aria-controls=\"conditional-" in node["html"] for node in violation["nodes"])
+
+
 @pytest.fixture
 def check_page(request):
     """Screenshot the page into test-artefacts/ and assert axe finds no WCAG 2.2 A/AA violations."""
@@ -255,7 +278,7 @@ def check_page(request):
         page.screenshot(path=str(ARTEFACTS / f"{request.node.name}-{counter['n']:02d}-{name}.png"), full_page=True)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
             "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
-        violations = results.response["violations"]
+        violations = [v for v in results.response["violations"] if not _govuk_conditional_reveal(v)]
         assert not violations, f"axe violations on {name}: " + "; ".join(
             f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in violations)
 

@@ -1,0 +1,42 @@
+"""Every page is valid HTML (W3C Nu Html Checker), as each demo role sees it."""
+
+from freezegun import freeze_time
+
+from tests.crawl import DEMO_NOW, DEMO_ROLES, crawl, demo_dataset, links_in, sign_in_demo_user
+from tests.html_validator import PageFolder
+
+# Views the crawl must reach, so that a crawl which stopped following links cannot pass by checking little.
+MUST_REACH = {
+    "pages.home", "pages.dev_mailbox", "pages.dev_mail_message", "accounts.sign_in", "accounts.sign_up",
+    "accounts.profile", "surgeries.programme_slots", "surgeries.book", "surgeries.my_bookings",
+    "surgeries.booking_detail", "surgeries.move_booking", "surgeries.cancel_booking", "surgeries.manage",
+    "surgeries.manage_date", "surgeries.new_date", "surgeries.settings", "admin.index", "admin.user_edit",
+}
+
+
+@freeze_time(DEMO_NOW)
+def test_every_page_each_demo_role_can_reach_is_valid_html(app, client, mailbox, tmp_path):
+    app.config["WTF_CSRF_ENABLED"] = True  # as served: the CSRF fields are part of the pages
+    demo_dataset(app, mailbox)
+    pages = PageFolder(tmp_path / "pages")
+    reached = set()
+    for role, email in DEMO_ROLES.items():
+        person = app.test_client()
+        if email:
+            sign_in_demo_user(person, email, app.config["DEMO_PASSWORD"])
+        for page in crawl(app, person):
+            assert page.status == 200, f"{role}: {page.path} answered {page.status}"
+            pages.save(f"{role} {page.path}", page.html)
+            reached.add(page.endpoint)
+    # Error pages and a form with errors are pages too.
+    pages.save("anonymous /no-such-page (404)", client.get("/no-such-page").get_data())
+    token = links_in(client.get("/sign-in").get_data(as_text=True)).csrf_token
+    failed = client.post("/sign-in", data={"email": "", "password": "", "csrf_token": token})
+    assert failed.status_code == 400
+    pages.save("anonymous POST /sign-in with nothing filled in (400)", failed.get_data())
+    sign_in_demo_user(client, DEMO_ROLES["practitioner"], app.config["DEMO_PASSWORD"])
+    pages.save("practitioner /admin/ (403)", client.get("/admin/").get_data())
+
+    assert MUST_REACH <= reached, f"the crawl did not reach {sorted(MUST_REACH - reached)}"
+    errors = pages.errors()
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
