@@ -120,13 +120,13 @@ def _background_jobs(app: Flask) -> None:
 
     while True:
         with app.app_context():
-            try:
-                deliver_all("dev-worker")
-                for job in scheduled_jobs():
+            # Each job on its own: one failing (the jobs already skip a bad row) must not stop the others.
+            for job in [lambda: deliver_all("dev-worker"), *scheduled_jobs()]:
+                try:
                     job()
-            except Exception as error:  # keep the dev loop alive; the error is shown in the terminal
-                db.session.rollback()
-                click.echo(f"background job failed: {error}", err=True)
+                except Exception as error:  # keep the dev loop alive; the error is shown in the terminal
+                    db.session.rollback()
+                    click.echo(f"background job failed: {error}", err=True)
         time.sleep(3)
 
 

@@ -24,11 +24,6 @@ def can_see_programme(user, programme) -> bool:
     return programme.is_published or can_manage_programme(user, programme)
 
 
-def can_see_programme(user, programme) -> bool:
-    """A published programme is public; a draft only to site admins and its organisers."""
-    return programme.is_published or can_manage_programme(user, programme)
-
-
 def runs_a_programme(user) -> bool:
     """Whether the person organises or facilitates any programme (they get the Manage menu item)."""
     if not (user and user.is_authenticated):
@@ -41,6 +36,15 @@ def can_facilitate_programme(user, programme) -> bool:
     if not (user and user.is_authenticated):
         return False
     return can_manage_programme(user, programme) or user.has_role(Role.FACILITATOR, programme=programme)
+
+
+def can_read_outlines(user, programme) -> bool:
+    """Booking outlines (notes about real cases) are read only by their booker and this programme's own
+    facilitators and organisers: a site admin manages the site, not the cases (PRODUCT.md, issue 10).
+    An admin who truly needs them grants themself the role, which is audited."""
+    if not (user and user.is_authenticated) or programme is None:
+        return False
+    return user.has_role(Role.ORGANISER, programme=programme) or user.has_role(Role.FACILITATOR, programme=programme)
 
 
 def can_administer_organisation(user, organisation) -> bool:

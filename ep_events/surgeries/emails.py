@@ -32,8 +32,36 @@ def calendar_event(booking) -> CalendarEvent:
     )
 
 
-def _recipients(booking) -> list[tuple[str, str]]:
-    return [(booking.user.name, booking.user.email)] + [(c["name"], c["email"]) for c in booking.colleagues]
+def colleague_calendar_event(booking, email: str) -> CalendarEvent:
+    """The meeting as sent to a colleague the booker named: the same UID and SEQUENCE as the booker's,
+    but only who booked and when. No link and nothing the booker typed, not even the name they gave."""
+    slot = booking.slot
+    programme = slot.surgery_date.programme
+    return CalendarEvent(
+        uid=booking.uid, sequence=booking.sequence, starts_at=slot.starts_at, ends_at=slot.ends_at,
+        summary="EP practice surgery",
+        description=f"An Early Permanence practice surgery booked by {booking.user.name}, who named you as "
+                    "joining them. Ask them for the joining details.",
+        location="Microsoft Teams", url=None, organizer_email=programme.contact_email,
+        organizer_name=programme.name, attendees=((booking.user.name, booking.user.email), ("", email)),
+        status="CONFIRMED" if booking.is_confirmed else "CANCELLED",
+    )
+
+
+def _tell_colleagues(booking, change: str) -> None:
+    """Each colleague the booker named hears who booked and when, nothing else: no URL and no text the
+    booker typed, so the booking form cannot be used to send someone a message or a link (issue 10)."""
+    slot = booking.slot
+    cancelled = change == "cancelled"
+    for email in (c["email"] for c in booking.colleagues):
+        calendar = None
+        if change != "reminder":
+            event = colleague_calendar_event(booking, email)
+            calendar = build_cancellation(event) if cancelled else build_invite(event)
+        queue_email(email, "surgeries/colleague_notice", calendar=calendar,
+                    calendar_method=None if calendar is None else ("CANCEL" if cancelled else "REQUEST"),
+                    change=change, booker_name=booking.user.name, day=uk_date(slot.starts_at),
+                    starts=uk_time(slot.starts_at), ends=uk_time(slot.ends_at))
 
 
 def _context(booking, **extra) -> dict:
@@ -47,28 +75,26 @@ def _context(booking, **extra) -> dict:
 
 
 def send_booking_confirmation(booking) -> None:
-    calendar = build_invite(calendar_event(booking))
-    for name, email in _recipients(booking):
-        queue_email(email, "surgeries/booking_confirmed", calendar=calendar, calendar_method="REQUEST",
-                    recipient_name=name, is_booker=email == booking.user.email, **_context(booking))
+    queue_email(booking.user.email, "surgeries/booking_confirmed", calendar=build_invite(calendar_event(booking)),
+                calendar_method="REQUEST", recipient_name=booking.user.name, is_booker=True, **_context(booking))
+    _tell_colleagues(booking, "booked")
 
 
 def send_booking_updated(booking, what_changed: str) -> None:
-    calendar = build_invite(calendar_event(booking))
-    for name, email in _recipients(booking):
-        queue_email(email, "surgeries/booking_updated", calendar=calendar, calendar_method="REQUEST",
-                    recipient_name=name, is_booker=email == booking.user.email, what_changed=what_changed,
-                    **_context(booking))
+    queue_email(booking.user.email, "surgeries/booking_updated", calendar=build_invite(calendar_event(booking)),
+                calendar_method="REQUEST", recipient_name=booking.user.name, is_booker=True,
+                what_changed=what_changed, **_context(booking))
+    _tell_colleagues(booking, "updated")
 
 
 def send_booking_cancelled(booking, by_facilitator: bool, message: str = "") -> None:
-    calendar = build_cancellation(calendar_event(booking))
-    for name, email in _recipients(booking):
-        queue_email(email, "surgeries/booking_cancelled", calendar=calendar, calendar_method="CANCEL",
-                    recipient_name=name, is_booker=email == booking.user.email, by_facilitator=by_facilitator,
-                    message=message, dates_url=external_url("surgeries.programme_slots",
-                                                            slug=booking.slot.surgery_date.programme.slug),
-                    **_context(booking))
+    queue_email(booking.user.email, "surgeries/booking_cancelled",
+                calendar=build_cancellation(calendar_event(booking)), calendar_method="CANCEL",
+                recipient_name=booking.user.name, is_booker=True, by_facilitator=by_facilitator,
+                message=message, dates_url=external_url("surgeries.programme_slots",
+                                                        slug=booking.slot.surgery_date.programme.slug),
+                **_context(booking))
+    _tell_colleagues(booking, "cancelled")
 
 
 def send_offer(offer) -> None:
@@ -92,9 +118,9 @@ def send_waitlist_joined(entry, terms) -> None:
 
 def send_reminder(booking, hours_before: int) -> None:
     when = "tomorrow" if hours_before >= 24 else ("in an hour" if hours_before == 1 else f"in {hours_before} hours")
-    for name, email in _recipients(booking):
-        queue_email(email, "surgeries/reminder", recipient_name=name, when=when,
-                    is_booker=email == booking.user.email, **_context(booking))
+    queue_email(booking.user.email, "surgeries/reminder", recipient_name=booking.user.name, when=when,
+                is_booker=True, **_context(booking))
+    _tell_colleagues(booking, "reminder")
 
 
 def send_teams_problem(surgery_date, problem: str) -> None:

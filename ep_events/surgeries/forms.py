@@ -11,10 +11,12 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from ep_events.core.time import clock, parse_clock, uk_time
 from ep_events.core.forms import Form, GovDateField
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
-from ep_events.surgeries.services import OUTLINE_MAX
+from ep_events.surgeries.services import COLLEAGUE_NAME_MAX, COLLEAGUE_NAME_RULE, OUTLINE_MAX
 
 OUTLINE_HINT = ("A short, anonymised outline of what you would like to discuss. Do not include names, "
                 "dates of birth, addresses or other identifying details of children or families.")
+COLLEAGUE_NAME_HINT = f"Their name only, on one line: {COLLEAGUE_NAME_RULE}."
+COLLEAGUE_NAME_LENGTH = f"Enter a name of {COLLEAGUE_NAME_MAX} characters or fewer"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
@@ -24,10 +26,12 @@ class BookingForm(Form):
     outline = TextAreaField("Outline (optional)", widget=GovCharacterCount(), description=OUTLINE_HINT,
                             validators=[Optional(), Length(max=OUTLINE_MAX,
                                                            message=f"Outline must be {OUTLINE_MAX} characters or fewer")])
-    colleague1_name = StringField("Colleague 1: full name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    colleague1_name = StringField("Colleague 1: full name", widget=GovTextInput(), description=COLLEAGUE_NAME_HINT,
+                                  validators=[Optional(), Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
     colleague1_email = EmailField("Colleague 1: work email address", widget=GovTextInput(),
                                   validators=[Optional(), Email(EMAIL_FORMAT, check_deliverability=False)])
-    colleague2_name = StringField("Colleague 2: full name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    colleague2_name = StringField("Colleague 2: full name", widget=GovTextInput(), description=COLLEAGUE_NAME_HINT,
+                                  validators=[Optional(), Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
     colleague2_email = EmailField("Colleague 2: work email address", widget=GovTextInput(),
                                   validators=[Optional(), Email(EMAIL_FORMAT, check_deliverability=False)])
     submit = SubmitField("Confirm booking", widget=GovSubmitInput())

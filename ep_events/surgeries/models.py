@@ -201,6 +201,11 @@ class SurgeryBooking(TimestampMixin, db.Model):
         """Whether the booker may still move or cancel it: confirmed, and the slot has not started."""
         return self.is_confirmed and self.slot.starts_at > now
 
+    @property
+    def cancelled_by_booker(self) -> bool:
+        """Cancelled by the person who booked it (rather than by a facilitator)."""
+        return self.cancelled_at is not None and self.cancelled_by_id == self.user_id
+
     def cancel(self, at: datetime, by, reason: str = "") -> None:
         if self.status is not BookingStatus.CONFIRMED:
             from ep_events.core.errors import DomainError

@@ -5,6 +5,7 @@ write lock on SQLite), so one person's requests run one after another; a partial
 confirmed bookings guarantees one booking per slot whatever happens between people.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -16,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
+from ep_events.core.jobs import each_row_alone
 from ep_events.core.models import UTCDateTime
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
@@ -30,6 +32,9 @@ from ep_events.surgeries.models import (DATE_LONGEST, THEME_LABELS, Attendance, 
 
 MAX_COLLEAGUES = 2
 OUTLINE_MAX = 500
+COLLEAGUE_NAME_MAX = 70  # GOV.UK's guidance for a full name field
+COLLEAGUE_NAME_RULE = "letters, spaces, hyphens, apostrophes and full stops"
+DATES_AHEAD_YEARS = 2  # how far ahead a surgery date can be set (issue 10: a year-9999 date broke retention)
 
 
 class SlotTaken(DomainError):
@@ -155,6 +160,15 @@ def session_window(settings: SurgerySettings, session: SessionKind, custom_start
     return custom_starts, custom_ends
 
 
+def latest_surgery_day(now: datetime) -> date:
+    """The last day a surgery date can be set on: two years from today (UK), 28 February for 29 February."""
+    today = now.astimezone(UK).date()
+    try:
+        return today.replace(year=today.year + DATES_AHEAD_YEARS)
+    except ValueError:
+        return today.replace(year=today.year + DATES_AHEAD_YEARS, day=28)
+
+
 def create_surgery_date(actor, programme, day: date, session: SessionKind, custom_starts: time | None = None,
                         custom_ends: time | None = None, now: datetime | None = None,
                         allow_non_working_day: bool = False) -> SurgeryDate:
@@ -164,6 +178,10 @@ def create_surgery_date(actor, programme, day: date, session: SessionKind, custo
     or an England bank holiday only when the facilitator has confirmed it (`allow_non_working_day`).
     """
     now = now or utcnow()
+    latest = latest_surgery_day(now)
+    if day > latest:
+        raise DomainError(f"The surgery date must be within {DATES_AHEAD_YEARS} years of today, so on or before "
+                          f"{latest.day} {latest:%B %Y}", field="day")
     settings = get_settings(programme)
     starts, ends = session_window(settings, session, custom_starts, custom_ends)
     if ends <= starts:
@@ -487,25 +505,62 @@ def check_slot_bookable(slot: SurgerySlot, now: datetime, for_offer: SlotOffer |
         raise SlotTaken()
 
 
+def limit_message(most: int) -> str:
+    """What a person at the programme's booking limit is told, before and after filling in the form."""
+    return (f"You have {most} upcoming booking{'s' if most != 1 else ''}, the most you can hold. "
+            "Cancel one to book another.")
+
+
 def check_limit(user, programme, now: datetime, ignoring: SurgeryBooking | None = None) -> None:
     settings = get_settings(programme)
     count = upcoming_count(user, programme, now)
     if ignoring is not None and ignoring.is_confirmed and ignoring.slot.starts_at > now:
         count -= 1
     if count >= settings.max_upcoming_bookings:
-        n = settings.max_upcoming_bookings
-        raise BookingLimitReached(
-            f"You already have {n} upcoming surgery booking{'s' if n != 1 else ''}, the most anyone can hold at "
-            "once so that every agency gets a fair chance. Cancel one to book another.", field="slot")
+        raise BookingLimitReached(limit_message(settings.max_upcoming_bookings), field="slot")
+
+
+def at_booking_limit(user, programme, now: datetime | None = None) -> str | None:
+    """The limit message if the person already holds as many upcoming bookings as the programme allows."""
+    try:
+        check_limit(user, programme, now or utcnow())
+    except BookingLimitReached as error:
+        return str(error)
+    return None
+
+
+def booked_slot_by(user, slot: SurgerySlot) -> SurgeryBooking | None:
+    """The person's own confirmed booking of this slot, if they hold it (Back after booking lands here)."""
+    booking = booking_for_slot(slot)
+    return booking if booking is not None and booking.user_id == user.id else None
+
+
+_NAME_PUNCTUATION = frozenset(" -'’.")
+
+
+def is_plain_name(name: str) -> bool:
+    """A person's name on one line: letters of any script (with their accents), spaces, hyphens,
+    apostrophes and full stops, and at least one letter. Nothing else a booker could use to write a
+    message or a link into the emails we send to the people they name (issue 10)."""
+    return (0 < len(name) <= COLLEAGUE_NAME_MAX and any(unicodedata.category(c).startswith("L") for c in name)
+            and all(c in _NAME_PUNCTUATION or unicodedata.category(c)[0] in "LM" for c in name))
 
 
 def clean_colleagues(colleagues: list[dict]) -> list[dict]:
+    """The colleagues a booker names, each a plain one-line name and an email address."""
     out = []
-    for colleague in colleagues:
-        name, email = (colleague.get("name") or "").strip(), (colleague.get("email") or "").strip().lower()
+    for n, colleague in enumerate(colleagues, start=1):
+        name = " ".join(part for part in unicodedata.normalize("NFC", colleague.get("name") or "").split(" ") if part)
+        email = (colleague.get("email") or "").strip().lower()
         if name or email:
             if not (name and email):
                 raise DomainError("Enter both the name and the email address of each colleague", field="colleagues")
+            if not is_plain_name(name):
+                raise DomainError(f"Enter colleague {n}'s name using only {COLLEAGUE_NAME_RULE}, on one line, in "
+                                  f"{COLLEAGUE_NAME_MAX} characters or fewer", field=f"colleague{n}_name")
+            if email.count("@") != 1 or any(c.isspace() or not c.isprintable() for c in email):
+                raise DomainError(f"Enter colleague {n}'s email address in the correct format, like "
+                                  "name@example.org", field=f"colleague{n}_email")
             out.append({"name": name, "email": email})
     if len(out) > MAX_COLLEAGUES:
         raise DomainError(f"You can name up to {MAX_COLLEAGUES} colleagues", field="colleagues")
@@ -800,19 +855,19 @@ def expire_offers(now: datetime | None = None) -> int:
         .order_by(SlotOffer.id)
     ).scalars())
     for offer in due:
-        claimed = db.session.execute(
-            update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
-            .values(status=OfferStatus.EXPIRED, closed_at=now).execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            continue
-        db.session.refresh(offer)
-        offer.entry.status = WaitlistStatus.EXPIRED
-        db.session.flush()
-        record_audit(None, "surgery.offer.expire", offer,
-                     f"Offer of {uk_datetime(offer.slot.starts_at)} to {offer.entry.user.email} expired")
-        offer_freed_slot(offer.slot, now)
-        db.session.commit()
+        with each_row_alone("expire-offers", f"offer {offer.id}"):
+            claimed = db.session.execute(
+                update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
+                .values(status=OfferStatus.EXPIRED, closed_at=now).execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != 1:
+                continue
+            db.session.refresh(offer)
+            offer.entry.status = WaitlistStatus.EXPIRED
+            db.session.flush()
+            record_audit(None, "surgery.offer.expire", offer,
+                         f"Offer of {uk_datetime(offer.slot.starts_at)} to {offer.entry.user.email} expired")
+            offer_freed_slot(offer.slot, now)
     return len(due)
 
 
@@ -949,11 +1004,12 @@ def purge_expired_outlines(now: datetime | None = None) -> int:
     ).all()
     erased = 0
     for booking, days in rows:
-        if booking.slot.ends_at + timedelta(days=days if days is not None else 30) <= now:
-            booking.outline = ""
-            booking.outline_erased_at = now
-            erased += 1
-    db.session.flush()
+        with each_row_alone("purge-expired", f"the outline of booking {booking.id}"):
+            if booking.slot.ends_at + timedelta(days=days if days is not None else 30) <= now:
+                booking.outline = ""
+                booking.outline_erased_at = now
+                db.session.flush()
+                erased += 1
     return erased
 
 
@@ -1011,14 +1067,15 @@ def send_due_reminders(now: datetime | None = None) -> int:
     done = reminders.sent_offsets(REMINDER_KIND, [b.id for b, _ in rows])
     sent = 0
     for booking, offsets in rows:
-        hours, mark = reminders.due_reminder(booking.slot.starts_at, booking.created_at, offsets or [24, 1],
-                                             done.get(booking.id, set()), now)
-        if not mark:
-            continue
-        reminders.record(REMINDER_KIND, booking.id, mark, hours, now)
-        if hours is not None:
-            emails.send_reminder(booking, hours)
-            sent += 1
+        with each_row_alone("send-reminders", f"the reminders of booking {booking.id}"):
+            hours, mark = reminders.due_reminder(booking.slot.starts_at, booking.created_at, offsets or [24, 1],
+                                                 done.get(booking.id, set()), now)
+            if not mark:
+                continue
+            reminders.record(REMINDER_KIND, booking.id, mark, hours, now)
+            if hours is not None:
+                emails.send_reminder(booking, hours)
+                sent += 1
     return sent
 
 
@@ -1133,6 +1190,53 @@ _PICKER_PROGRAMME = (
     .outerjoin(SurgerySettings, SurgerySettings.programme_id == Programme.id)
     .where(Programme.slug == bindparam("slug"), Programme.kind == ProgrammeKind.PRACTICE_SURGERIES)
 )
+
+
+@dataclass(frozen=True)
+class OwnSlot(SlotTimes):
+    """A slot the signed-in person has booked, listed among the free ones as "Booked by you"."""
+
+    booking_id: int = 0
+
+
+@dataclass
+class PickerPerson:
+    """The signed-in person on the slot picker: their own bookings by date, and whether they are at the limit."""
+
+    booked: dict[int, list[OwnSlot]]
+    upcoming: int
+    most: int
+
+    @property
+    def at_limit(self) -> bool:
+        return self.upcoming >= self.most
+
+    @property
+    def limit_message(self) -> str:
+        return limit_message(self.most)
+
+
+_PERSON_ON_PICKER = (
+    select(SurgeryBooking.id, SurgerySlot.id, SurgerySlot.surgery_date_id, SurgerySlot.starts_at, SurgerySlot.ends_at)
+    .join(SurgerySlot, SurgeryBooking.slot_id == SurgerySlot.id)
+    .join(SurgeryDate, SurgerySlot.surgery_date_id == SurgeryDate.id)
+    .where(SurgeryBooking.user_id == bindparam("user_id"), SurgeryBooking.status == BookingStatus.CONFIRMED,
+           SurgeryDate.programme_id == bindparam("programme_id"),
+           SurgerySlot.ends_at > bindparam("now", type_=UTCDateTime))
+)
+
+
+def person_on_picker(user, programme: "PickerProgramme", now: datetime | None = None) -> PickerPerson:
+    """One small query (the person's unfinished bookings of the programme, a handful at most by its limit):
+    the slots to mark "Booked by you" and the count for the booking limit."""
+    now = now or utcnow()
+    booked: dict[int, list[OwnSlot]] = {}
+    upcoming = 0
+    for booking_id, slot_id, date_id, starts_at, ends_at in db.session.connection().execute(
+            _PERSON_ON_PICKER, {"user_id": user.id, "programme_id": programme.id, "now": now}):
+        booked.setdefault(date_id, []).append(OwnSlot(slot_id, starts_at, ends_at, booking_id=booking_id))
+        upcoming += starts_at > now
+    return PickerPerson(booked, upcoming, programme.max_upcoming_bookings)
 
 
 @dataclass

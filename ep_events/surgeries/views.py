@@ -5,7 +5,8 @@ from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
-from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme, can_see_programme, require
+from ep_events.accounts.policy import (can_facilitate_programme, can_manage_programme, can_read_outlines,
+                                       can_see_programme, require)
 from ep_events.core.errors import DomainError
 from ep_events.core.inputs import page_arg
 from ep_events.core.spreadsheets import csv_download
@@ -17,8 +18,8 @@ from ep_events.surgeries import services
 from ep_events.surgeries.forms import (AttendanceForm, BookingForm, ButtonForm, CancelBookingForm, CancelDateForm,
                                        CancelWithMessageForm, FacilitatorForm, MoveBookingForm, SettingsForm,
                                        SurgeryDateForm, TeamsLinkForm, WaitlistForm)
-from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate, SurgerySlot,
-                                        WaitlistEntry)
+from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate,
+                                        SurgeryDateStatus, SurgerySlot, WaitlistEntry)
 
 bp = Blueprint("surgeries", __name__)
 
@@ -84,18 +85,46 @@ def programme_slots(slug: str):
     if picker is None or not can_see_programme(current_user, picker.programme):
         abort(404)
     waiting = {}  # date id: the person's waiting list entry id, for "Leave the waiting list"
+    person = None  # the signed-in person's own bookings ("Booked by you") and booking limit
     if current_user.is_authenticated:
         waiting = {e.surgery_date_id: e.id for e in services.user_waitlist(current_user)}
+        person = services.person_on_picker(current_user, picker.programme)
     return render_template("surgeries/slots.html", programme=picker.programme, availability=picker.dates,
                            settings=picker.programme, waiting=waiting, page=page, has_later=picker.has_later,
+                           person=person,
                            can_facilitate=can_facilitate_programme(current_user, picker.programme))
+
+
+def _published_or_404(surgery_date: SurgeryDate) -> None:
+    """A draft date, and every slot of it, is 'not found' to all but its programme's facilitators and organisers."""
+    if surgery_date.status is SurgeryDateStatus.DRAFT and not can_facilitate_programme(current_user,
+                                                                                       surgery_date.programme):
+        abort(404)
 
 
 @bp.route("/surgeries/slots/<int:slot_id>/book", methods=["GET", "POST"])
 @login_required
+@sends_email
 def book(slot_id: int):
     slot = db.get_or_404(SurgerySlot, slot_id)
+    _published_or_404(slot.surgery_date)
     programme = slot.surgery_date.programme
+    if (booked := services.booked_slot_by(current_user, slot)) is not None:
+        if request.method == "POST":  # the same booking sent twice: show the first
+            return redirect(url_for("surgeries.booking_confirmed", booking_id=booked.id))
+        # Back after booking, or the booking link of a slot one holds: say so, not "just been taken".
+        return render_template("surgeries/book.html", slot=slot, programme=programme, booked=booked,
+                               slot_label=_slot_label(slot))
+    if request.method == "GET":
+        try:
+            services.check_slot_bookable(slot, utcnow())
+        except DomainError as error:
+            flash(str(error), "error")
+            return redirect(url_for("surgeries.programme_slots", slug=programme.slug))
+    if (at_limit := services.at_booking_limit(current_user, programme)) is not None:
+        # Said before anything is typed, not as an error on the theme question after the whole form.
+        return render_template("surgeries/book.html", slot=slot, programme=programme, at_limit=at_limit,
+                               slot_label=_slot_label(slot)), 200 if request.method == "GET" else 409
     form = BookingForm()
     if form.validate_on_submit():
         ok, result = form.apply(lambda: services.book_slot(slot, current_user, form.theme.data, form.outline.data,
@@ -103,12 +132,6 @@ def book(slot_id: int):
         if ok:
             booking, _created = result
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
-    elif request.method == "GET":
-        try:
-            services.check_slot_bookable(slot, utcnow())
-        except DomainError as error:
-            flash(str(error), "error")
-            return redirect(url_for("surgeries.programme_slots", slug=programme.slug))
     return render_template("surgeries/book.html", form=form, slot=slot, programme=programme,
                            slot_label=_slot_label(slot)), _status(form)
 
@@ -151,10 +174,20 @@ def booking_detail(booking_id: int):
                            is_upcoming=booking.can_change(utcnow()))
 
 
+def _unchangeable(booking: SurgeryBooking, page: str):
+    """A cancelled or started booking's move and cancel pages say so and link back, with no form.
+    A POST here changes nothing (409, so it uses none of the person's email budget)."""
+    return render_template(page, booking=booking, slot_label=_slot_label(booking.slot), closed=True), \
+        409 if request.method == "POST" else 200
+
+
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @login_required
+@sends_email
 def cancel_booking(booking_id: int):
     booking = _own_booking(booking_id)
+    if not booking.can_change(utcnow()):
+        return _unchangeable(booking, "surgeries/cancel.html")
     form = CancelBookingForm()
     if form.validate_on_submit():
         ok, _ = form.apply(lambda: services.cancel_booking(booking, current_user, form.reason.data or ""))
@@ -167,8 +200,11 @@ def cancel_booking(booking_id: int):
 
 @bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
 @login_required
+@sends_email
 def move_booking(booking_id: int):
     booking = _own_booking(booking_id)
+    if not booking.can_change(utcnow()):
+        return _unchangeable(booking, "surgeries/move.html")
     availability = services.movable_slots(booking)
     form = MoveBookingForm()
     form.slot.choices = [SelectChoice(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
@@ -188,6 +224,7 @@ def move_booking(booking_id: int):
 @sends_email
 def join_waitlist(date_id: int):
     surgery_date = db.get_or_404(SurgeryDate, date_id)
+    _published_or_404(surgery_date)
     dates_url = url_for("surgeries.programme_slots", slug=surgery_date.programme.slug)
     if services.waitlist_entry_for(surgery_date, current_user) is not None:
         # Joining twice (or coming back to the form) says so, rather than seeming to join again.
@@ -227,6 +264,7 @@ def leave_waitlist(entry_id: int):
 
 @bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
 @login_required
+@sends_email  # taking the slot sends the booking confirmation
 def offer(offer_id: int):
     slot_offer = db.get_or_404(SlotOffer, offer_id)
     if slot_offer.entry.user_id != current_user.id:
@@ -317,6 +355,7 @@ def manage_date(date_id: int, teams_form=None, attendance_form=None, status=200)
                            teams_form=teams_form, form=attendance_form if attendance_form.errors else teams_form,
                            attendance_form=attendance_form, attendance_opens_at=services.attendance_opens_at(
                                surgery_date), now=utcnow(), slot_label=_slot_label,
+                           can_read_outlines=can_read_outlines(current_user, surgery_date.programme),
                            waitlist=services.waitlist_for_date(surgery_date)), status
 
 
