@@ -264,14 +264,6 @@ def _govuk_conditional_reveal(violation) -> bool:
         and "aria-controls=\"conditional-" in node["html"] for node in violation["nodes"])
 
 
-def _govuk_conditional_reveal(violation) -> bool:
-    """GOV.UK Frontend puts aria-expanded on a radio that reveals content, on purpose: screen readers announce
-    it, though ARIA does not list it for radios (a known issue, alphagov/govuk-frontend#979). Only that."""
-    return violation["id"] == "aria-allowed-attr" and all(
-        "govuk-radios__input" in node["html"] and "aria-expanded" in node["html"]
-        and "aria-controls=\"conditional-" in node["html"] for node in violation["nodes"])
-
-
 @pytest.fixture
 def check_page(request):
     """Screenshot the page into test-artefacts/ and assert axe finds no WCAG 2.2 A/AA violations."""

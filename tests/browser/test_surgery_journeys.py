@@ -177,3 +177,30 @@ def test_facilitator_creates_publishes_sets_teams_link_and_cancels_a_booked_slot
     assert "Sorry, the facilitator is unwell." in told.text
     calendar, event = calendar_in(told)
     assert str(calendar["METHOD"]) == "CANCEL"
+
+
+def test_admin_reads_the_audit_log_in_words_and_it_fits_the_page(page, live_server, check_page, app):
+    from ep_events.core.audit import record_audit
+
+    admin = factories.admin(email="audit-admin@example.org", name="Ada Admin")
+    programme = factories.surgery_programme(slug="mtc", name="MTC Early Permanence practice surgeries")
+    long_url = ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + "N2Y4ZTk" * 30
+                + "%40thread.v2/0?context=%7b%22Tid%22%3a%22d2f3%22%2c%22Oid%22%3a%22a1b2%22%7d")
+    record_audit(admin, "surgery.date.publish", programme, "Published Tuesday 16 June 2026 – AM",
+                 after={"teams_url": long_url, "teams_problem": None})
+    db.session.commit()
+    sign_in_with_keyboard(page, check_page, admin)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/admin/audit")
+        expect(page.get_by_role("cell", name="Published a surgery date")).to_be_visible()
+        expect(page.get_by_text("Teams problem: none")).to_be_visible()
+        if width == 1280:
+            # The table stays inside the layout: the long Teams address wraps in its cell.
+            overflow = page.evaluate("""() => {
+                const main = document.querySelector('main').getBoundingClientRect();
+                const table = document.querySelector('.app-audit-table').getBoundingClientRect();
+                return Math.round(table.right - main.right);
+            }""")
+            assert overflow <= 0, f"the audit table runs {overflow}px past the layout"
+        check_page(page, f"audit-{width}")
