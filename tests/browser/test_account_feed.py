@@ -27,6 +27,7 @@ def _person_with_feed():
 def test_the_copy_button_puts_the_feed_address_on_the_clipboard(page, live_server, check_page):
     user = _person_with_feed()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, user)
     page.goto("/account#calendar-feed")
     address = f"{live_server.url}/calendar/{user.feed_token}.ics"
