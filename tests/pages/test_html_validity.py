@@ -1,5 +1,6 @@
 """Every page is valid HTML (W3C Nu Html Checker), as each demo role sees it."""
 
+import pytest
 from freezegun import freeze_time
 
 from tests.crawl import DEMO_NOW, DEMO_ROLES, crawl, demo_dataset, links_in, sign_in_demo_user
@@ -40,3 +41,21 @@ def test_every_page_each_demo_role_can_reach_is_valid_html(app, client, mailbox,
     assert MUST_REACH <= reached, f"the crawl did not reach {sorted(MUST_REACH - reached)}"
     errors = pages.errors()
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
+
+def test_the_checker_reports_the_errors_issue_11_found(tmp_path):
+    pages = PageFolder(tmp_path / "pages")
+    pages.save("a page with both", '<!DOCTYPE html><html lang="en"><head><title>Both</title></head><body>'
+               '<div class="govuk-service-navigation" aria-label="Menu"></div>'
+               '<form method="post" action=""><button>Go</button></form></body></html>')
+    errors = "\n".join(pages.errors())
+    assert "a page with both line 1: The “aria-label” attribute must not be specified on any “div”" in errors
+    assert "Bad value “” for attribute “action” on element “form”: Must be non-empty." in errors
+
+
+def test_the_check_fails_rather_than_skips_without_java(tmp_path, monkeypatch):
+    monkeypatch.setattr("tests.html_validator.shutil.which", lambda name: None)
+    pages = PageFolder(tmp_path / "pages")
+    pages.save("any page", "<!DOCTYPE html><title>x</title>")
+    with pytest.raises(pytest.fail.Exception, match="install default-jre-headless"):
+        pages.errors()
