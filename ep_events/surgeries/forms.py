@@ -76,14 +76,6 @@ class ButtonForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-def _time(value: str, label: str) -> time:
-    try:
-        hours, minutes = value.strip().split(":")
-        return time(int(hours), int(minutes))
-    except (ValueError, AttributeError):
-        raise ValidationError(f"Enter the {label} as a 24-hour time, like 09:30") from None
-
-
 def _clock(value: str | None, name: str):
     """A typed time, or a ValidationError that names the field ('Enter the AM session start as a time ...')."""
     found = parse_clock(value)
