@@ -10,8 +10,10 @@ from alembic import context
 config = context.config
 
 # Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# This line sets up loggers basically. Without disable_existing_loggers=False it would silence every
+# logger created before it, such as the scheduled jobs' (ep_events.jobs), whenever a migration runs in
+# a process that already imported the app (`flask db upgrade`, the migration tests).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
