@@ -21,6 +21,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app, render_template
 from sqlalchemy import and_, func, or_, select, update
 
+from ep_events.core.audit import record_audit
 from ep_events.core.mentions import mentions_any
 from ep_events.core.secret_urls import contains_secret_url
 from ep_events.core.time import utcnow
@@ -207,8 +208,6 @@ def resend_message(actor, message: OutboxMessage) -> bool:
 
     Only a failed message goes back: resubmitting the form after the retry was sent sends nothing twice.
     """
-    from ep_events.core.audit import record_audit
-
     if message.status is not OutboxStatus.FAILED:
         return False
     message.status = OutboxStatus.PENDING

@@ -801,6 +801,15 @@ def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: WaitlistEn
     return offer
 
 
+def _close_offer(offer: SlotOffer, status: OfferStatus, now: datetime) -> bool:
+    """Close an open offer as accepted, declined or expired; False if someone else closed it first
+    (one conditional UPDATE, so two requests or a request and the expiry job cannot both win)."""
+    return db.session.execute(
+        update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
+        .values(status=status, closed_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
 def accept_offer(offer: SlotOffer, user, now: datetime | None = None) -> SurgeryBooking:
     """The person offered a freed slot takes it; only once, and only before the offer expires."""
     now = now or utcnow()
@@ -812,11 +821,7 @@ def accept_offer(offer: SlotOffer, user, now: datetime | None = None) -> Surgery
         raise DomainError("This offer has already been accepted, or has expired")
     if offer.expires_at <= now:
         raise DomainError("This offer has expired")
-    claimed = db.session.execute(
-        update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
-        .values(status=OfferStatus.ACCEPTED, closed_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not _close_offer(offer, OfferStatus.ACCEPTED, now):
         raise DomainError("This offer has already been accepted, or has expired")
     db.session.refresh(offer)
     booking, _ = book_slot(offer.slot, user, offer.entry.theme, now=now, offer=offer)
@@ -834,11 +839,7 @@ def decline_offer(offer: SlotOffer, user, now: datetime | None = None) -> SlotOf
         raise DomainError("This offer is not for you")
     lock_person(user)
     db.session.refresh(offer)
-    claimed = db.session.execute(
-        update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
-        .values(status=OfferStatus.DECLINED, closed_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not _close_offer(offer, OfferStatus.DECLINED, now):
         raise DomainError("This offer has already closed: it was accepted, declined or has expired")
     db.session.refresh(offer)
     offer.entry.status = WaitlistStatus.DECLINED
@@ -856,11 +857,7 @@ def expire_offers(now: datetime | None = None) -> int:
     ).scalars())
     for offer in due:
         with each_row_alone("expire-offers", f"offer {offer.id}"):
-            claimed = db.session.execute(
-                update(SlotOffer).where(SlotOffer.id == offer.id, SlotOffer.status == OfferStatus.OPEN)
-                .values(status=OfferStatus.EXPIRED, closed_at=now).execution_options(synchronize_session=False)
-            ).rowcount
-            if claimed != 1:
+            if not _close_offer(offer, OfferStatus.EXPIRED, now):
                 continue
             db.session.refresh(offer)
             offer.entry.status = WaitlistStatus.EXPIRED
