@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from ep_events.accounts.models import Role
+from ep_events.extensions import login_manager
 
 
 def is_admin(user) -> bool:
@@ -59,8 +60,6 @@ def admin_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            from ep_events.extensions import login_manager
-
             return login_manager.unauthorized()
         if not is_admin(current_user):
             abort(403)
