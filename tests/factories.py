@@ -1,6 +1,7 @@
 """Factories for test objects: each returns a flushed object with sensible defaults."""
 
 import itertools
+from datetime import date, timedelta
 
 from werkzeug.security import generate_password_hash
 
@@ -67,7 +68,6 @@ def surgery_programme(**kw) -> Programme:
 def surgery_date(programme_, days_ahead: int = 10, session=None, publish: bool = True, teams_url: str = "",
                  day=None, now=None):
     """A surgery date (AM by default) with its generated slots, published unless asked not to."""
-    from datetime import timedelta
 
     from ep_events.surgeries import services
     from ep_events.surgeries.models import SessionKind, SurgeryDateStatus
@@ -85,3 +85,11 @@ def surgery_date(programme_, days_ahead: int = 10, session=None, publish: bool =
 
 
 TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc123%40thread.v2/0?context=%7b%7d"
+
+
+def working_day(days_ahead: int) -> date:
+    """A weekday at least this many days ahead (weekend surgery dates need a facilitator's confirmation)."""
+    day = (utcnow() + timedelta(days=days_ahead)).date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -1,27 +1,18 @@
 """Issue 11 for practitioners: Back after booking, cancelled bookings, and the booking limit said up front."""
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from ep_events.accounts.models import Role
-from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
 from ep_events.surgeries import services
 from ep_events.surgeries.models import SurgeryBooking
 from tests import factories
+from tests.factories import working_day
 from tests.conftest import sign_in
-
-
-def working_day(days_ahead: int) -> date:
-    """A weekday at least this many days ahead (weekend surgery dates need a facilitator's confirmation)."""
-    day = (utcnow() + timedelta(days=days_ahead)).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 @pytest.fixture

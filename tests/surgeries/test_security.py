@@ -17,18 +17,11 @@ from ep_events.notifications.models import OutboxMessage
 from ep_events.surgeries import services
 from ep_events.surgeries.models import SessionKind, SurgeryBooking, SurgeryDate
 from tests import factories
+from tests.factories import working_day
 from tests.conftest import sign_in
 from tests.surgeries.test_emails import calendar_of
 
 OUTSIDER = "outsider@example.org"
-
-
-def working_day(days_ahead: int) -> date:
-    """A weekday at least this many days ahead (weekend surgery dates need a facilitator's confirmation)."""
-    day = (utcnow() + timedelta(days=days_ahead)).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 @pytest.fixture
