@@ -8,15 +8,23 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ep_events
 export FLASK_APP := ep_events
 
-.PHONY: run test test-clock bench setup assets migrate demo clean
+.PHONY: run test lint test-clock bench setup assets migrate demo clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo-data
 	$(FLASK) serve-dev
 
+# The two quick checks run first, so a style or layering slip fails in seconds rather than after the suite.
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# Only the checks: ruff (pyflakes, pycodestyle, import order) and import-linter (the layers in ARCHITECTURE.md).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The suite at 00:30 and 23:30 UK time on an ordinary day and both clock-change days (six runs; needs faketime).
 test-clock: setup

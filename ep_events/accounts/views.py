@@ -3,9 +3,18 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ep_events.accounts import services
-from ep_events.accounts.forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm,
-                                      ForgotPasswordForm, ProfileForm, ResendConfirmationForm, ResetPasswordForm,
-                                      SignInForm, SignUpForm)
+from ep_events.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
 from ep_events.accounts.models import TokenPurpose, User
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import OrganisationSelectField

@@ -10,8 +10,8 @@ from ep_events.admin.forms import ButtonForm, GrantForm, OrganisationForm, Progr
 from ep_events.core import audit_labels
 from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
-from ep_events.core.inputs import text_arg
 from ep_events.core.forms import OrganisationSelectField
+from ep_events.core.inputs import text_arg
 from ep_events.extensions import db
 from ep_events.notifications import outbox
 from ep_events.notifications.models import OutboxMessage, OutboxStatus

@@ -8,8 +8,8 @@ with the same UID, a CANCEL with the same UID and a higher SEQUENCE removes it.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from icalendar import Calendar, Event, vCalAddress
 

@@ -66,7 +66,8 @@ def test_the_account_page_gives_the_feed_address_steps_for_each_calendar_and_a_w
     section = _feed_section(client.get("/account").get_data(as_text=True))
     address = f"https://events.example.org/calendar/{user.feed_token}.ics"
     # The address is in a labelled read-only field, selectable without JavaScript.
-    assert re.search(rf'<input class="govuk-input" id="feed-url" type="text" value="{re.escape(address)}" readonly', section)
+    field = rf'<input class="govuk-input" id="feed-url" type="text" value="{re.escape(address)}" readonly'
+    assert re.search(field, section)
     assert '<label class="govuk-label" for="feed-url">' in section
     assert 'data-module="app-copy" data-copy-target="feed-url"' in section
     assert f'href="webcal://events.example.org/calendar/{user.feed_token}.ics"' in section

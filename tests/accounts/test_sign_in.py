@@ -3,10 +3,9 @@ import shutil
 
 import pytest
 
+from ep_events.extensions import db
 from tests import factories
 from tests.conftest import make_app, sign_in
-
-from ep_events.extensions import db
 
 
 def _attempt(client, email, password="wrong-password-1"):

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.browser
 
 NARROW = 320
 
-# Elements whose right or left edge is outside the viewport (or the page margins), unless a scrolling container of their own
-# holds them (a wide table may scroll inside its labelled region: that is allowed by 1.4.10).
+# Elements whose right or left edge is outside the viewport (or the page margins), unless a scrolling container of
+# their own holds them (a wide table may scroll inside its labelled region: that is allowed by 1.4.10).
 OUTSIDE_THE_VIEWPORT = """() => {
   const width = document.documentElement.clientWidth;
   const found = [];

@@ -9,11 +9,16 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from werkzeug.routing import Map, Rule
 
-from ep_events.core.secret_urls import (REDACTED, SECRET_ARGUMENT, SECRET_URL_FILTER, contains_secret_url,
-                                        redact_secret_urls, secret_route_rules)
+from ep_events.core.secret_urls import (
+    REDACTED,
+    SECRET_ARGUMENT,
+    SECRET_URL_FILTER,
+    contains_secret_url,
+    redact_secret_urls,
+    secret_route_rules,
+)
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -19,8 +19,18 @@ from ep_events.notifications.teams import (
     validate_teams_url,
 )
 from tests.conftest import free_port
-from tests.fake_graph import (CLIENT_ID, ENDS_AT, JOIN_URL, MEETINGS_PATH, ORGANISER, SECRET, STARTS_AT, TENANT,
-                              TOKEN_PATH, Answer)
+from tests.fake_graph import (
+    CLIENT_ID,
+    ENDS_AT,
+    JOIN_URL,
+    MEETINGS_PATH,
+    ORGANISER,
+    SECRET,
+    STARTS_AT,
+    TENANT,
+    TOKEN_PATH,
+    Answer,
+)
 
 # --- Pasted links ---------------------------------------------------------------------------------
 
