@@ -12,9 +12,10 @@ from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme
-from ep_events.surgeries import services
-from ep_events.surgeries.models import (BookingStatus, SessionKind, SurgeryBooking, SurgeryDateStatus,
-                                        SurgerySlot)
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import create_surgery_date
+from ep_events.surgeries.models import BookingStatus, SessionKind, SurgeryBooking, SurgeryDateStatus, SurgerySlot
+from ep_events.surgeries.rules import SlotTaken
 
 
 def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 50) -> tuple[int, Counter]:
@@ -25,7 +26,7 @@ def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 
     with app.app_context():
         programme = db.session.get(Programme, programme_id)
         day = (utcnow() + timedelta(days=250)).date()  # after every seeded date
-        surgery_date = services.create_surgery_date(None, programme, day, SessionKind.AM, allow_non_working_day=True)
+        surgery_date = create_surgery_date(None, programme, day, SessionKind.AM, allow_non_working_day=True)
         surgery_date.status = SurgeryDateStatus.PUBLISHED
         slot_id = surgery_date.slots[0].id
         first = db.session.execute(select(func.max(User.id))).scalar_one() + 1
@@ -44,10 +45,10 @@ def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 
             db.session.commit()  # give the connection back to the pool before the start line
             try:
                 start_line.wait(timeout=120)
-                services.book_slot(slot, user, "general")
+                book_slot(slot, user, "general")
                 db.session.commit()
                 outcome = "booked"
-            except services.SlotTaken:
+            except SlotTaken:
                 db.session.rollback()
                 outcome = "slot_taken"
             except DomainError as error:

@@ -18,9 +18,18 @@ from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeKind
-from ep_events.surgeries.models import (Attendance, BookingStatus, SessionKind, SlotStatus, SurgeryBooking,
-                                        SurgeryDate, SurgeryDateStatus, SurgerySettings, SurgerySlot)
-from ep_events.surgeries.services import slot_times, uk_to_utc
+from ep_events.surgeries.dates import slot_times, uk_to_utc
+from ep_events.surgeries.models import (
+    Attendance,
+    BookingStatus,
+    SessionKind,
+    SlotStatus,
+    SurgeryBooking,
+    SurgeryDate,
+    SurgeryDateStatus,
+    SurgerySettings,
+    SurgerySlot,
+)
 
 PASSWORD = "bench-password-2026"
 SLUG = "mtc-practice-surgeries"

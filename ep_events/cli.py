@@ -51,7 +51,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("purge-expired")
     def purge_expired():
         """Erase booking outlines past their programme's retention time (safe to run twice)."""
-        from ep_events.surgeries.services import purge_expired_outlines
+        from ep_events.surgeries.retention import purge_expired_outlines
 
         erased = purge_expired_outlines()
         db.session.commit()
@@ -60,7 +60,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("expire-offers")
     def expire_offers_command():
         """Close waiting-list offers past their time and offer each slot to the next person."""
-        from ep_events.surgeries.services import expire_offers
+        from ep_events.surgeries.waitlist import expire_offers
 
         expired = expire_offers()
         db.session.commit()
@@ -69,7 +69,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders():
         """Queue the reminders now due (defaults 1 day and 1 hour before); safe to run twice."""
-        from ep_events.surgeries.services import send_due_reminders
+        from ep_events.surgeries.reminders import send_due_reminders
 
         sent = send_due_reminders()
         db.session.commit()
@@ -132,7 +132,9 @@ def _background_jobs(app: Flask) -> None:
 
 def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
-    from ep_events.surgeries.services import expire_offers, purge_expired_outlines, send_due_reminders
+    from ep_events.surgeries.reminders import send_due_reminders
+    from ep_events.surgeries.retention import purge_expired_outlines
+    from ep_events.surgeries.waitlist import expire_offers
 
     def purge():
         purge_expired_outlines()

@@ -19,8 +19,9 @@ from ep_events.core.time import utcnow
 from ep_events.demo import load_demo_data
 from ep_events.extensions import db
 from ep_events.notifications.outbox import deliver_all
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import SurgeryDate
+from ep_events.surgeries.waitlist import join_waitlist
 
 DEMO_ROLES = {
     "anonymous": None,
@@ -142,9 +143,9 @@ def demo_dataset(app, mailbox=None) -> None:
     upcoming = [d for d in db.session.execute(select(SurgeryDate).order_by(SurgeryDate.starts_at)).scalars()
                 if d.starts_at > now]
     # The demo's first upcoming date is full: wait for it. Book the first free slot of the last date.
-    services.join_waitlist(upcoming[0], practitioner)
-    services.book_slot(upcoming[-1].slots[0], practitioner, "general",
-                       outline="A question about the legal side of a plan.")
+    join_waitlist(upcoming[0], practitioner)
+    book_slot(upcoming[-1].slots[0], practitioner, "general",
+              outline="A question about the legal side of a plan.")
     db.session.commit()
     if mailbox is not None:
         mailbox.clear()

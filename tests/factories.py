@@ -10,6 +10,8 @@ from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.surgeries.dates import create_surgery_date
+from ep_events.surgeries.models import SessionKind, SurgeryDateStatus
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -69,14 +71,11 @@ def surgery_date(programme_, days_ahead: int = 10, session=None, publish: bool =
                  day=None, now=None):
     """A surgery date (AM by default) with its generated slots, published unless asked not to."""
 
-    from ep_events.surgeries import services
-    from ep_events.surgeries.models import SessionKind, SurgeryDateStatus
-
     now = now or utcnow()
     day = day or (now + timedelta(days=days_ahead)).date()
     # Tests pick days by distance from today, so any day may fall on a weekend: no confirmation needed here.
-    surgery_date_ = services.create_surgery_date(None, programme_, day, session or SessionKind.AM, now=now,
-                                                 allow_non_working_day=True)
+    surgery_date_ = create_surgery_date(None, programme_, day, session or SessionKind.AM, now=now,
+                                        allow_non_working_day=True)
     if publish:
         surgery_date_.status = SurgeryDateStatus.PUBLISHED
     surgery_date_.teams_url = teams_url

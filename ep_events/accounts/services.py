@@ -326,7 +326,7 @@ def delete_account(user: User, password: str) -> None:
     record_audit(user, "user.delete_self", user, f"{label} deleted their account")
     # Their upcoming bookings are cancelled properly first: colleagues are told, calendar entries
     # removed, and the slots offered to whoever is waiting.
-    from ep_events.surgeries.services import release_person
+    from ep_events.surgeries.booking_changes import release_person
 
     queued_before = last_message_id()
     release_person(user)

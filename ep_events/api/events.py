@@ -9,7 +9,7 @@ from datetime import datetime
 from ep_events.core.inputs import parse_id
 from ep_events.core.urls import external_url
 from ep_events.notifications.calendar import CalendarEvent
-from ep_events.surgeries import services as surgeries
+from ep_events.surgeries.availability import public_surgery_dates
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def _from_surgery(item) -> PublicEvent:
 
 def upcoming_events(programme_slug: str | None = None, starts_from: datetime | None = None,
                     starts_before: datetime | None = None) -> list[PublicEvent]:
-    events = [_from_surgery(item) for item in surgeries.public_surgery_dates(programme_slug, starts_from,
-                                                                             starts_before)]
+    events = [_from_surgery(item) for item in public_surgery_dates(programme_slug, starts_from,
+                                                                   starts_before)]
     return sorted(events, key=lambda e: (e.starts_at, e.id))
 
 
@@ -67,5 +67,5 @@ def find_event(event_id: str) -> PublicEvent | None:
     date_id = parse_id(event_id.removeprefix(SURGERY_PREFIX)) if event_id.startswith(SURGERY_PREFIX) else None
     if date_id is None:
         return None
-    found = surgeries.public_surgery_dates(date_id=date_id)
+    found = public_surgery_dates(date_id=date_id)
     return _from_surgery(found[0]) if found else None

@@ -25,7 +25,7 @@ def user_for_feed_token(token: str) -> User | None:
 def personal_feed(user: User) -> str:
     """The person's confirmed bookings, with the same UIDs as their invites, so calendars merge them."""
     from ep_events.surgeries.emails import calendar_event
-    from ep_events.surgeries.services import feed_bookings
+    from ep_events.surgeries.bookings import feed_bookings
 
     events = [calendar_event(booking) for booking in feed_bookings(user)]
     return build_feed(events, f"EP Events – {user.name}")

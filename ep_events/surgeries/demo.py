@@ -10,8 +10,11 @@ from werkzeug.security import generate_password_hash
 from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.attendance import mark_attendance
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import create_surgery_date, next_working_day, non_working_day
 from ep_events.surgeries.models import Attendance, SessionKind, SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.waitlist import join_waitlist
 
 DEMO_TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_DEMO0000%40thread.v2/0?context=%7b%7d"
 
@@ -52,8 +55,8 @@ def load_surgery_demo(programmes: dict, organisations: dict) -> None:
     dates = []
     for days, session in SCHEDULE:
         # Never a weekend or bank holiday: facilitators would be asked to confirm those.
-        day = services.next_working_day((now + timedelta(days=days)).date())
-        surgery_date = services.create_surgery_date(None, programme, day, session, now=now)
+        day = next_working_day((now + timedelta(days=days)).date())
+        surgery_date = create_surgery_date(None, programme, day, session, now=now)
         surgery_date.status = SurgeryDateStatus.PUBLISHED
         surgery_date.teams_url = DEMO_TEAMS_URL
         dates.append(surgery_date)
@@ -64,13 +67,13 @@ def load_surgery_demo(programmes: dict, organisations: dict) -> None:
     themes = ["right-plan", "legal-cafcass", "family-finding", "general", "first-experience"]
     # The first date is full, and two people wait for it.
     for slot, person, theme in zip(dates[0].slots, people, themes):
-        services.book_slot(slot, person, theme, outline="Demo outline: a general question about the process.",
-                           now=now)
-    services.join_waitlist(dates[0], people[3], now=now)
-    services.join_waitlist(dates[0], people[4], now=now)
+        book_slot(slot, person, theme, outline="Demo outline: a general question about the process.",
+                  now=now)
+    join_waitlist(dates[0], people[3], now=now)
+    join_waitlist(dates[0], people[4], now=now)
     # A few slots booked on the later dates.
-    services.book_slot(dates[1].slots[0], people[3], "assessing-adopter", now=now)
-    services.book_slot(dates[2].slots[1], people[4], "reflect", now=now)
+    book_slot(dates[1].slots[0], people[3], "assessing-adopter", now=now)
+    book_slot(dates[2].slots[1], people[4], "reflect", now=now)
     db.session.flush()
 
 
@@ -78,15 +81,15 @@ def _past_dates(programme, people, now) -> None:
     """Dates already held: created and booked back then, attendance marked afterwards."""
     for days, session in PAST_SCHEDULE:
         day = (now - timedelta(days=days)).date()
-        while services.non_working_day(day):
+        while non_working_day(day):
             day -= timedelta(days=1)
         back_then = now - timedelta(days=days + 21)
-        surgery_date = services.create_surgery_date(None, programme, day, session, now=back_then)
+        surgery_date = create_surgery_date(None, programme, day, session, now=back_then)
         surgery_date.status = SurgeryDateStatus.PUBLISHED
         surgery_date.teams_url = DEMO_TEAMS_URL
         db.session.flush()
-        booked = [services.book_slot(slot, person, theme, now=back_then)[0]
+        booked = [book_slot(slot, person, theme, now=back_then)[0]
                   for slot, person, theme in zip(surgery_date.slots, people[:3], ["general", "reflect", "right-plan"])]
-        services.mark_attendance(None, booked[0], Attendance.ATTENDED, now=now)
-        services.mark_attendance(None, booked[1], Attendance.DID_NOT_ATTEND, now=now)
+        mark_attendance(None, booked[0], Attendance.ATTENDED, now=now)
+        mark_attendance(None, booked[1], Attendance.DID_NOT_ATTEND, now=now)
     db.session.flush()

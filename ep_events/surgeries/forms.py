@@ -1,17 +1,21 @@
 from datetime import time
 
-from govuk_frontend_wtf.wtforms_widgets import (GovCharacterCount, GovRadioInput, GovSubmitInput, GovTextArea,
-                                                GovTextInput)
-from wtforms import EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
-from wtforms import BooleanField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ep_events.core.time import clock, parse_clock, uk_time
 from ep_events.core.forms import Form, GovDateField
+from ep_events.core.time import clock, parse_clock, uk_time
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
-from ep_events.surgeries.services import COLLEAGUE_NAME_MAX, COLLEAGUE_NAME_RULE, OUTLINE_MAX
+from ep_events.surgeries.rules import COLLEAGUE_NAME_MAX, COLLEAGUE_NAME_RULE, OUTLINE_MAX
 
 OUTLINE_HINT = ("A short, anonymised outline of what you would like to discuss. Do not include names, "
                 "dates of birth, addresses or other identifying details of children or families.")

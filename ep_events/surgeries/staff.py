@@ -2,12 +2,12 @@
 
 from flask import url_for
 
-from ep_events.surgeries import services
+from ep_events.surgeries.dates import managed_dates
 
 
 def staff_tools(programme, can_organise: bool) -> dict:
     """The programme's next dates in a line, and links to its tools (settings for organisers only)."""
-    lists = services.managed_dates(programme)
+    lists = managed_dates(programme)
     drafts = sum(1 for d in lists.upcoming if d.status.value == "draft")
     summary = f"{len(lists.upcoming)} upcoming surgery {'date' if len(lists.upcoming) == 1 else 'dates'}"
     if drafts:

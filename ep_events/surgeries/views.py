@@ -5,21 +5,45 @@ from wtforms.fields.choices import SelectChoice
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Grant, Role
-from ep_events.accounts.policy import (can_facilitate_programme, can_manage_programme, can_read_outlines,
-                                       can_see_programme, require)
+from ep_events.accounts.policy import (
+    can_facilitate_programme,
+    can_manage_programme,
+    can_read_outlines,
+    can_see_programme,
+    require,
+)
 from ep_events.core.errors import DomainError
 from ep_events.core.inputs import page_arg
-from ep_events.core.spreadsheets import csv_download
 from ep_events.core.limits import sends_email
-from ep_events.core.time import utcnow
+from ep_events.core.spreadsheets import csv_download
+from ep_events.core.time import uk_date, uk_time, utcnow
 from ep_events.extensions import db, login_manager
 from ep_events.programmes.models import Programme, ProgrammeKind
-from ep_events.surgeries import services
-from ep_events.surgeries.forms import (AttendanceForm, BookingForm, ButtonForm, CancelBookingForm, CancelDateForm,
-                                       CancelWithMessageForm, FacilitatorForm, MoveBookingForm, SettingsForm,
-                                       SurgeryDateForm, TeamsLinkForm, WaitlistForm)
-from ep_events.surgeries.models import (Attendance, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate,
-                                        SurgeryDateStatus, SurgerySlot, WaitlistEntry)
+from ep_events.surgeries import attendance, availability, booking_changes, bookings, dates, waitlist
+from ep_events.surgeries.forms import (
+    AttendanceForm,
+    BookingForm,
+    ButtonForm,
+    CancelBookingForm,
+    CancelDateForm,
+    CancelWithMessageForm,
+    FacilitatorForm,
+    MoveBookingForm,
+    SettingsForm,
+    SurgeryDateForm,
+    TeamsLinkForm,
+    WaitlistForm,
+)
+from ep_events.surgeries.models import (
+    SessionKind,
+    SlotOffer,
+    SurgeryBooking,
+    SurgeryDate,
+    SurgeryDateStatus,
+    SurgerySlot,
+    WaitlistEntry,
+)
+from ep_events.surgeries.settings import SETTING_FIELDS, get_settings, reminder_hours, update_settings
 
 bp = Blueprint("surgeries", __name__)
 
@@ -62,8 +86,6 @@ def _status(*forms) -> int:
 
 
 def _slot_label(slot: SurgerySlot) -> str:
-    from ep_events.core.time import uk_date, uk_time
-
     return f"{uk_date(slot.starts_at)}, {uk_time(slot.starts_at)} to {uk_time(slot.ends_at)}"
 
 
@@ -81,14 +103,14 @@ def _page_number() -> int:
 @bp.route("/surgeries/<slug>")
 def programme_slots(slug: str):
     page = _page_number()
-    picker = services.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
+    picker = availability.slot_picker_page(slug, page, DATES_PER_PAGE, utcnow())
     if picker is None or not can_see_programme(current_user, picker.programme):
         abort(404)
     waiting = {}  # date id: the person's waiting list entry id, for "Leave the waiting list"
     person = None  # the signed-in person's own bookings ("Booked by you") and booking limit
     if current_user.is_authenticated:
-        waiting = {e.surgery_date_id: e.id for e in services.user_waitlist(current_user)}
-        person = services.person_on_picker(current_user, picker.programme)
+        waiting = {e.surgery_date_id: e.id for e in waitlist.user_waitlist(current_user)}
+        person = availability.person_on_picker(current_user, picker.programme)
     return render_template("surgeries/slots.html", programme=picker.programme, availability=picker.dates,
                            settings=picker.programme, waiting=waiting, page=page, has_later=picker.has_later,
                            person=person,
@@ -109,7 +131,7 @@ def book(slot_id: int):
     slot = db.get_or_404(SurgerySlot, slot_id)
     _published_or_404(slot.surgery_date)
     programme = slot.surgery_date.programme
-    if (booked := services.booked_slot_by(current_user, slot)) is not None:
+    if (booked := bookings.booked_slot_by(current_user, slot)) is not None:
         if request.method == "POST":  # the same booking sent twice: show the first
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booked.id))
         # Back after booking, or the booking link of a slot one holds: say so, not "just been taken".
@@ -117,17 +139,17 @@ def book(slot_id: int):
                                slot_label=_slot_label(slot))
     if request.method == "GET":
         try:
-            services.check_slot_bookable(slot, utcnow())
+            bookings.check_slot_bookable(slot, utcnow())
         except DomainError as error:
             flash(str(error), "error")
             return redirect(url_for("surgeries.programme_slots", slug=programme.slug))
-    if (at_limit := services.at_booking_limit(current_user, programme)) is not None:
+    if (at_limit := bookings.at_booking_limit(current_user, programme)) is not None:
         # Said before anything is typed, not as an error on the theme question after the whole form.
         return render_template("surgeries/book.html", slot=slot, programme=programme, at_limit=at_limit,
                                slot_label=_slot_label(slot)), 200 if request.method == "GET" else 409
     form = BookingForm()
     if form.validate_on_submit():
-        ok, result = form.apply(lambda: services.book_slot(slot, current_user, form.theme.data, form.outline.data,
+        ok, result = form.apply(lambda: bookings.book_slot(slot, current_user, form.theme.data, form.outline.data,
                                                            form.colleagues))
         if ok:
             booking, _created = result
@@ -141,7 +163,7 @@ def book(slot_id: int):
 def booking_confirmed(booking_id: int):
     booking = _own_booking(booking_id)
     return render_template("surgeries/confirmed.html", booking=booking, slot_label=_slot_label(booking.slot),
-                           reminder_hours=services.reminder_hours(booking.slot.surgery_date.programme))
+                           reminder_hours=reminder_hours(booking.slot.surgery_date.programme))
 
 
 @bp.route("/bookings/<int:booking_id>/invite.ics")
@@ -151,7 +173,7 @@ def booking_invite(booking_id: int):
     if not booking.is_confirmed:
         abort(404)
     filename = f"ep-surgery-{booking.slot.surgery_date.day.isoformat()}.ics"
-    return Response(services.booking_invite(booking), mimetype="text/calendar",
+    return Response(bookings.booking_invite(booking), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -159,11 +181,11 @@ def booking_invite(booking_id: int):
 @login_required
 def my_bookings():
     page = _page_number()
-    mine = services.my_bookings(current_user, page, PAST_BOOKINGS_PER_PAGE)
+    mine = bookings.my_bookings(current_user, page, PAST_BOOKINGS_PER_PAGE)
     return render_template("surgeries/my_bookings.html", upcoming=mine.upcoming, past=mine.past, page=page,
                            has_earlier=mine.has_earlier,
-                           waitlist=services.user_waitlist(current_user),
-                           offers=services.open_offers_for(current_user), slot_label=_slot_label)
+                           waitlist=waitlist.user_waitlist(current_user),
+                           offers=waitlist.open_offers_for(current_user), slot_label=_slot_label)
 
 
 @bp.route("/bookings/<int:booking_id>")
@@ -190,7 +212,7 @@ def cancel_booking(booking_id: int):
         return _unchangeable(booking, "surgeries/cancel.html")
     form = CancelBookingForm()
     if form.validate_on_submit():
-        ok, _ = form.apply(lambda: services.cancel_booking(booking, current_user, form.reason.data or ""))
+        ok, _ = form.apply(lambda: booking_changes.cancel_booking(booking, current_user, form.reason.data or ""))
         if ok:
             flash("Your booking is cancelled. We have emailed you and removed it from your calendar.", "success")
             return redirect(url_for("surgeries.my_bookings"))
@@ -205,17 +227,17 @@ def move_booking(booking_id: int):
     booking = _own_booking(booking_id)
     if not booking.can_change(utcnow()):
         return _unchangeable(booking, "surgeries/move.html")
-    availability = services.movable_slots(booking)
+    movable = booking_changes.movable_slots(booking)
     form = MoveBookingForm()
-    form.slot.choices = [SelectChoice(s.id, _slot_label(s)) for a in availability for s in a.free_slots]
+    form.slot.choices = [SelectChoice(s.id, _slot_label(s)) for a in movable for s in a.free_slots]
     if form.validate_on_submit():
         new_slot = db.get_or_404(SurgerySlot, form.slot.data)
-        ok, _ = form.apply(lambda: services.move_booking(booking, new_slot, current_user))
+        ok, _ = form.apply(lambda: booking_changes.move_booking(booking, new_slot, current_user))
         if ok:
             flash(f"Your booking has moved to {_slot_label(booking.slot)} (UK time). "
                   "We have emailed you the updated invite.", "success")
             return redirect(url_for("surgeries.booking_detail", booking_id=booking.id))
-    return render_template("surgeries/move.html", form=form, booking=booking, availability=availability,
+    return render_template("surgeries/move.html", form=form, booking=booking, availability=movable,
                            slot_label=_slot_label(booking.slot)), _status(form)
 
 
@@ -226,19 +248,19 @@ def join_waitlist(date_id: int):
     surgery_date = db.get_or_404(SurgeryDate, date_id)
     _published_or_404(surgery_date)
     dates_url = url_for("surgeries.programme_slots", slug=surgery_date.programme.slug)
-    if services.waitlist_entry_for(surgery_date, current_user) is not None:
+    if waitlist.waitlist_entry_for(surgery_date, current_user) is not None:
         # Joining twice (or coming back to the form) says so, rather than seeming to join again.
         flash(f"You are already on the waiting list for {surgery_date.label}. If a slot frees, we will email you.")
         return redirect(dates_url)
     form = WaitlistForm()
     if form.validate_on_submit():
-        ok, _ = form.apply(lambda: services.join_waitlist(surgery_date, current_user, form.theme.data))
+        ok, _ = form.apply(lambda: waitlist.join_waitlist(surgery_date, current_user, form.theme.data))
         if ok:
             flash(f"You are on the waiting list for {surgery_date.label}. We have emailed you to confirm, and will "
                   "email you if a slot frees.", "success")
             return redirect(dates_url)
     return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date,
-                           terms=services.offer_terms(surgery_date)), _status(form)
+                           terms=waitlist.offer_terms(surgery_date)), _status(form)
 
 
 @bp.route("/waitlist/<int:entry_id>/leave", methods=["POST"])
@@ -250,7 +272,7 @@ def leave_waitlist(entry_id: int):
         abort(404)
     if ButtonForm().validate_on_submit():
         try:
-            services.leave_waitlist(entry, current_user)
+            waitlist.leave_waitlist(entry, current_user)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -271,7 +293,7 @@ def offer(offer_id: int):
         abort(404)
     form = ButtonForm()
     if form.validate_on_submit():
-        ok, booking = form.apply(lambda: services.accept_offer(slot_offer, current_user))
+        ok, booking = form.apply(lambda: waitlist.accept_offer(slot_offer, current_user))
         if ok:
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/offer.html", form=form, offer=slot_offer, slot_label=_slot_label(slot_offer.slot),
@@ -287,7 +309,7 @@ def decline_offer(offer_id: int):
         abort(404)
     if ButtonForm().validate_on_submit():
         try:
-            services.decline_offer(slot_offer, current_user)
+            waitlist.decline_offer(slot_offer, current_user)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -311,10 +333,10 @@ def manage(slug: str):
     show = request.args.get("show", "upcoming")
     if show not in DATE_LISTS:
         show = "upcoming"
-    lists = services.managed_dates(programme, utcnow())
-    dates = getattr(lists, show)
-    return render_template("surgeries/manage.html", programme=programme, dates=dates, show=show, lists=lists,
-                           date_lists=DATE_LISTS, counts=services.booking_counts(dates),
+    lists = dates.managed_dates(programme, utcnow())
+    shown = getattr(lists, show)
+    return render_template("surgeries/manage.html", programme=programme, dates=shown, show=show, lists=lists,
+                           date_lists=DATE_LISTS, counts=dates.booking_counts(shown),
                            can_manage=can_manage_programme(current_user, programme))
 
 
@@ -324,10 +346,10 @@ def new_date(slug: str):
     if (denied := _facilitator_only(programme)) is not None:
         return denied
     form = SurgeryDateForm()
-    settings = services.get_settings(programme)
+    settings = get_settings(programme)
     if form.validate_on_submit():
         starts, ends = form.window()
-        ok, surgery_date = form.apply(lambda: services.create_surgery_date(
+        ok, surgery_date = form.apply(lambda: dates.create_surgery_date(
             current_user, programme, form.day.data, SessionKind(form.session.data), starts, ends,
             allow_non_working_day=form.confirm_day.data))
         if ok:
@@ -347,16 +369,16 @@ def manage_date(date_id: int, teams_form=None, attendance_form=None, status=200)
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
-    bookings = {b.slot_id: b for b in services.confirmed_bookings_for_date(surgery_date)}
+    by_slot = {b.slot_id: b for b in bookings.confirmed_bookings_for_date(surgery_date)}
     teams_form = teams_form or TeamsLinkForm(data={"teams_url": surgery_date.teams_url})
-    due = services.attendance_due(surgery_date, utcnow())
+    due = attendance.attendance_due(surgery_date, utcnow())
     attendance_form = attendance_form or AttendanceForm.for_bookings(due, formdata=None)
-    return render_template("surgeries/manage_date.html", surgery_date=surgery_date, bookings=bookings,
+    return render_template("surgeries/manage_date.html", surgery_date=surgery_date, bookings=by_slot,
                            teams_form=teams_form, form=attendance_form if attendance_form.errors else teams_form,
-                           attendance_form=attendance_form, attendance_opens_at=services.attendance_opens_at(
+                           attendance_form=attendance_form, attendance_opens_at=attendance.attendance_opens_at(
                                surgery_date), now=utcnow(), slot_label=_slot_label,
                            can_read_outlines=can_read_outlines(current_user, surgery_date.programme),
-                           waitlist=services.waitlist_for_date(surgery_date)), status
+                           waitlist=waitlist.waitlist_for_date(surgery_date)), status
 
 
 def _facilitator_action(date_id: int, action, success: str):
@@ -378,7 +400,7 @@ def _facilitator_action(date_id: int, action, success: str):
 @bp.route("/surgeries/manage/dates/<int:date_id>/publish", methods=["POST"])
 def publish_date(date_id: int):
     def publish(surgery_date):
-        problem = services.publish_surgery_date(current_user, surgery_date)
+        problem = dates.publish_surgery_date(current_user, surgery_date)
         if problem:
             flash(f"{problem} The organiser has been emailed.", "error")
 
@@ -392,7 +414,7 @@ def set_teams_link(date_id: int):
         return denied
     form = TeamsLinkForm()
     if form.validate_on_submit():
-        ok, sent = form.apply(lambda: services.set_teams_url(current_user, surgery_date, form.teams_url.data))
+        ok, sent = form.apply(lambda: dates.set_teams_url(current_user, surgery_date, form.teams_url.data))
         if ok:
             flash("Joining link saved." + (f" {sent} booked {'person has' if sent == 1 else 'people have'} been "
                                            "sent the updated invite." if sent else ""), "success")
@@ -408,7 +430,7 @@ def delete_date(date_id: int):
     if ButtonForm().validate_on_submit():
         programme, label = surgery_date.programme, surgery_date.label
         try:
-            services.delete_draft_date(current_user, surgery_date)
+            dates.delete_draft_date(current_user, surgery_date)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -424,9 +446,9 @@ def save_attendance(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
-    form = AttendanceForm.for_bookings(services.attendance_due(surgery_date, utcnow()))
+    form = AttendanceForm.for_bookings(attendance.attendance_due(surgery_date, utcnow()))
     if form.validate_on_submit():
-        ok, saved = form.apply(lambda: services.record_attendance(current_user, surgery_date, form.marks()))
+        ok, saved = form.apply(lambda: attendance.record_attendance(current_user, surgery_date, form.marks()))
         if ok:
             flash(f"Attendance saved for {saved} {'person' if saved == 1 else 'people'}.", "success")
             return redirect(url_for("surgeries.manage_date", date_id=date_id) + "#attendance")
@@ -438,12 +460,12 @@ def cancel_date(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
-    booked = len(services.confirmed_bookings_for_date(surgery_date))
+    booked = len(bookings.confirmed_bookings_for_date(surgery_date))
     # With nobody booked there is nobody to write to: the page is a plain confirmation.
     form = CancelWithMessageForm() if booked else CancelDateForm()
     if form.validate_on_submit():
         message = form.message.data if booked else ""
-        ok, count = form.apply(lambda: services.facilitator_cancel_date(current_user, surgery_date, message))
+        ok, count = form.apply(lambda: dates.facilitator_cancel_date(current_user, surgery_date, message))
         if ok:
             flash(f"The date is cancelled. {count} booked {'person was' if count == 1 else 'people were'} told.",
                   "success")
@@ -460,7 +482,7 @@ def bookings_csv(date_id: int):
     if surgery_date.status.value == "draft":
         abort(404)  # a draft takes no bookings: there is no list to download
     filename = f"surgery-{surgery_date.day.isoformat()}-{surgery_date.session.value}-bookings.csv"
-    return csv_download(filename, services.bookings_csv(surgery_date))
+    return csv_download(filename, attendance.bookings_csv(surgery_date))
 
 
 def _slot_for_facilitator(slot_id: int):
@@ -473,7 +495,7 @@ def remove_slot(slot_id: int):
     slot, denied = _slot_for_facilitator(slot_id)
     if denied is not None:
         return denied
-    return _facilitator_action(slot.surgery_date_id, lambda d: services.remove_slot(current_user, slot),
+    return _facilitator_action(slot.surgery_date_id, lambda d: dates.remove_slot(current_user, slot),
                                f"Slot {_slot_label(slot)} removed.")
 
 
@@ -482,7 +504,7 @@ def reopen_slot(slot_id: int):
     slot, denied = _slot_for_facilitator(slot_id)
     if denied is not None:
         return denied
-    return _facilitator_action(slot.surgery_date_id, lambda d: services.reopen_slot(current_user, slot),
+    return _facilitator_action(slot.surgery_date_id, lambda d: dates.reopen_slot(current_user, slot),
                                f"Slot {_slot_label(slot)} is open again.")
 
 
@@ -492,9 +514,9 @@ def cancel_slot(slot_id: int):
     if denied is not None:
         return denied
     form = CancelWithMessageForm()
-    booking = services.booking_for_slot(slot)
+    booking = availability.booking_for_slot(slot)
     if form.validate_on_submit():
-        ok, _ = form.apply(lambda: services.facilitator_cancel_slot(current_user, slot, form.message.data))
+        ok, _ = form.apply(lambda: dates.facilitator_cancel_slot(current_user, slot, form.message.data))
         if ok:
             flash(f"Slot {_slot_label(slot)} cancelled." + (" The person booked has been told." if booking else ""),
                   "success")
@@ -507,7 +529,7 @@ def cancel_slot(slot_id: int):
 
 def _settings_data(current) -> dict:
     """The saved settings as the form shows them: times as 9:30am, reminders as '24, 1'."""
-    data = {k: getattr(current, k) for k in services.SETTING_FIELDS}
+    data = {k: getattr(current, k) for k in SETTING_FIELDS}
     for key in ("am_starts", "am_ends", "pm_starts", "pm_ends"):
         data[key] = SettingsForm.shown_time(data[key])
     data["reminder_hours"] = ", ".join(str(h) for h in current.reminder_hours)
@@ -519,16 +541,16 @@ def settings(slug: str):
     programme = _programme(slug)
     if (denied := _organiser_only(programme)) is not None:
         return denied
-    current = services.get_settings(programme)
+    current = get_settings(programme)
     form = SettingsForm(data=_settings_data(current) if request.method == "GET" else None)
     if form.validate_on_submit():
-        ok, _ = form.apply(lambda: services.update_settings(current_user, programme, **form.values()))
+        ok, _ = form.apply(lambda: update_settings(current_user, programme, **form.values()))
         if ok:
             flash("Surgery settings saved.", "success")
             return redirect(url_for("surgeries.settings", slug=slug))
     return render_template("surgeries/settings.html", form=form, programme=programme,
                            facilitator_form=FacilitatorForm(formdata=None),
-                           facilitators=services.facilitator_grants(programme)), _status(form)
+                           facilitators=dates.facilitator_grants(programme)), _status(form)
 
 
 @bp.route("/surgeries/<slug>/facilitators", methods=["POST"])
@@ -539,14 +561,14 @@ def add_facilitator(slug: str):
     form = FacilitatorForm()
     if form.validate_on_submit():
         person = accounts.get_user_by_email(form.email.data)
-        ok, _ = form.apply(lambda: services.add_facilitator(current_user, programme, person))
+        ok, _ = form.apply(lambda: dates.add_facilitator(current_user, programme, person))
         if ok:
             flash(f"{person.name} is now a facilitator of {programme.name}.", "success")
             return redirect(url_for("surgeries.settings", slug=slug))
-    current = services.get_settings(programme)
+    current = get_settings(programme)
     settings_form = SettingsForm(formdata=None, data=_settings_data(current))
     return render_template("surgeries/settings.html", form=settings_form, programme=programme,
-                           facilitator_form=form, facilitators=services.facilitator_grants(programme)), 400
+                           facilitator_form=form, facilitators=dates.facilitator_grants(programme)), 400
 
 
 @bp.route("/surgeries/<slug>/facilitators/<int:grant_id>/remove", methods=["POST"])

@@ -12,8 +12,10 @@ from ep_events.core.audit import AuditEntry
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage, OutboxStatus
-from ep_events.surgeries import services
+from ep_events.surgeries.attendance import mark_attendance
+from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import Attendance, SurgeryBooking
+from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 from tests.conftest import sign_in
 
@@ -54,21 +56,21 @@ def test_after_deleting_an_account_no_table_holds_the_persons_address_or_name(cl
     accounts.admin_update_user(admin, leaver, NAME, "Adoption social worker", None, "Quill Adoption Agency", True)
     # An upcoming booking with a colleague joining: confirmation emails and invites to both.
     upcoming = factories.surgery_date(programme, days_ahead=10)
-    booking, _ = services.book_slot(upcoming.slots[0], leaver, "general",
-                                    colleagues=[{"name": "Col League", "email": "col.league@example.org"}])
+    booking, _ = book_slot(upcoming.slots[0], leaver, "general",
+                           colleagues=[{"name": "Col League", "email": "col.league@example.org"}])
     # A past booking whose attendance a facilitator marked (audited with the address).
     past_now = utcnow() - timedelta(days=20)
     past = factories.surgery_date(programme, days_ahead=2, now=past_now)
-    past_booking, _ = services.book_slot(past.slots[0], leaver, "general", now=past_now)
-    services.mark_attendance(facilitator, past_booking, Attendance.ATTENDED)
+    past_booking, _ = book_slot(past.slots[0], leaver, "general", now=past_now)
+    mark_attendance(facilitator, past_booking, Attendance.ATTENDED)
     # Someone else's booking naming them as a colleague joining.
     friend = factories.user(name="Fran Friend")
-    friends_booking, _ = services.book_slot(upcoming.slots[1], friend, "general",
-                                            colleagues=[{"name": NAME, "email": EMAIL}])
+    friends_booking, _ = book_slot(upcoming.slots[1], friend, "general",
+                                   colleagues=[{"name": NAME, "email": EMAIL}])
     # The waiting list of a full date (audited with the address).
     full = factories.surgery_date(programme, days_ahead=12)
-    others = [services.book_slot(slot, factories.user(), "general")[0].user for slot in full.slots]
-    services.join_waitlist(full, leaver)
+    others = [book_slot(slot, factories.user(), "general")[0].user for slot in full.slots]
+    join_waitlist(full, leaver)
     db.session.commit()
     accounts.request_password_reset(EMAIL)
     db.session.commit()
@@ -104,7 +106,7 @@ def test_a_short_name_does_not_erase_other_peoples_emails(app, deliver):
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10, teams_url=factories.TEAMS_URL)
     other = factories.user(name="Ann Other")
-    services.book_slot(surgery_date.slots[0], other, "general")
+    book_slot(surgery_date.slots[0], other, "general")
     jo = factories.user(name="Jo", email="jo@example.org")
     db.session.commit()
     deliver()

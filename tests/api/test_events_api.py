@@ -6,7 +6,9 @@ import pytest
 
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import remove_slot
+from ep_events.surgeries.settings import get_settings
 from tests import factories
 
 
@@ -18,7 +20,7 @@ def events(app):
     later = factories.surgery_date(mtc, days_ahead=40)
     elsewhere = factories.surgery_date(other, days_ahead=20)
     factories.surgery_date(mtc, days_ahead=8, publish=False)  # drafts are not public
-    services.book_slot(soon.slots[0], factories.user(), "general")
+    book_slot(soon.slots[0], factories.user(), "general")
     db.session.commit()
     return soon, later, elsewhere
 
@@ -88,8 +90,8 @@ def test_the_api_never_answers_500_to_odd_input(client, events):
 def test_places_left_follow_each_programmes_own_booking_close_and_skip_removed_slots(client, events):
     """The API counts free places by the same rule as the slot picker, with each programme's own close."""
     soon, later, elsewhere = events
-    services.get_settings(elsewhere.programme).booking_close_hours = 24 * 30  # its date, 20 days away, has closed
-    services.remove_slot(None, later.slots[0])
+    get_settings(elsewhere.programme).booking_close_hours = 24 * 30  # its date, 20 days away, has closed
+    remove_slot(None, later.slots[0])
     db.session.commit()
     places = {e["id"]: e["places_left"] for e in client.get("/api/v1/events").get_json()}
     assert places == {f"surgery-date-{soon.id}": 2, f"surgery-date-{later.id}": 2,

@@ -9,10 +9,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ep_events.accounts.models import Role
+from ep_events.core.audit import record_audit
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.notifications.outbox import deliver_all
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import next_working_day
 from ep_events.surgeries.models import SurgeryBooking, SurgeryDate
 from tests import factories
 from tests.browser.keyboard import choose_radio, press, type_into
@@ -134,7 +136,7 @@ def test_facilitator_creates_publishes_sets_teams_link_and_cancels_a_booked_slot
     choose_radio(page, page.get_by_label("Custom window"))
     expect(page.get_by_label("Start time (UK time)")).to_be_visible()
     check_page(page, "new-date-custom")
-    day = services.next_working_day((utcnow() + timedelta(days=21)).date())
+    day = next_working_day((utcnow() + timedelta(days=21)).date())
     type_into(page, "#day-day", str(day.day))
     type_into(page, "#day-month", str(day.month))
     type_into(page, "#day-year", str(day.year))
@@ -156,7 +158,7 @@ def test_facilitator_creates_publishes_sets_teams_link_and_cancels_a_booked_slot
     db.session.expire_all()
     surgery_date = db.session.execute(select(SurgeryDate)).scalar_one()
     assert surgery_date.teams_url == factories.TEAMS_URL
-    services.book_slot(surgery_date.slots[0], booker, "general")
+    book_slot(surgery_date.slots[0], booker, "general")
     db.session.commit()
     deliver_all("journey")
 
@@ -180,8 +182,6 @@ def test_facilitator_creates_publishes_sets_teams_link_and_cancels_a_booked_slot
 
 
 def test_admin_reads_the_audit_log_in_words_and_it_fits_the_page(page, live_server, check_page, app):
-    from ep_events.core.audit import record_audit
-
     admin = factories.admin(email="audit-admin@example.org", name="Ada Admin")
     programme = factories.surgery_programme(slug="mtc", name="MTC Early Permanence practice surgeries")
     long_url = ("https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + "N2Y4ZTk" * 30

@@ -28,7 +28,7 @@ from ep_events.core.forms import Form
 from ep_events.core.inputs import DATABASE_ID_MAX
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.surgeries import services as surgeries
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.conftest import make_app
 
@@ -113,7 +113,7 @@ def _build_world() -> dict:
     published = _surgery_date_from(programme, days_ahead=10)
     _surgery_date_from(programme, days_ahead=published.day.toordinal() - utcnow().date().toordinal() + 1,
                        publish=False)
-    surgeries.book_slot(published.slots[0], people["practitioner"], "general", "An outline")
+    book_slot(published.slots[0], people["practitioner"], "general", "An outline")
     db.session.commit()
     day = published.day + timedelta(weeks=4)  # a working day, as the published one is
     return {

@@ -4,10 +4,13 @@ import re
 
 from sqlalchemy import select
 
+from ep_events.accounts import services as accounts
 from ep_events.accounts.models import AccountToken, User
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import SlotOffer, SurgeryBooking, WaitlistEntry
+from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 
 LINK = re.compile(r"https?://localhost(/[^\s\"<>]*)")
@@ -28,14 +31,12 @@ def test_a_get_of_any_link_in_any_email_changes_nothing(app, client, deliver, ma
     programme = factories.surgery_programme(slug="mtc")
     surgery_date = factories.surgery_date(programme, days_ahead=10, teams_url=factories.TEAMS_URL)
     people = [factories.user() for _ in surgery_date.slots]
-    bookings = [services.book_slot(s, p, "general")[0] for s, p in zip(surgery_date.slots, people)]
+    bookings = [book_slot(s, p, "general")[0] for s, p in zip(surgery_date.slots, people)]
     waiting = factories.user()
-    services.join_waitlist(surgery_date, waiting)
-    services.cancel_booking(bookings[0], people[0])           # cancellation + offer emails
+    join_waitlist(surgery_date, waiting)
+    cancel_booking(bookings[0], people[0])  # cancellation + offer emails
     db.session.commit()
     with app.test_request_context():
-        from ep_events.accounts import services as accounts
-
         accounts.sign_up("New Person", "new@example.org", "Social worker", None, "Council", "long-enough-pw")
         accounts.request_password_reset(people[1].email)
     db.session.commit()

@@ -4,10 +4,10 @@ from icalendar import Calendar
 
 from ep_events.extensions import db
 from ep_events.notifications.feeds import regenerate_feed_token
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.conftest import sign_in
-
 from tests.ics import both_readings
 
 
@@ -15,9 +15,9 @@ def test_personal_feed_lists_confirmed_bookings_with_their_invite_uids(app, clie
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10, teams_url=factories.TEAMS_URL)
     person = factories.user()
-    kept, _ = services.book_slot(surgery_date.slots[0], person, "general", outline="Private outline")
-    dropped, _ = services.book_slot(surgery_date.slots[1], person, "general")
-    services.cancel_booking(dropped, person)
+    kept, _ = book_slot(surgery_date.slots[0], person, "general", outline="Private outline")
+    dropped, _ = book_slot(surgery_date.slots[1], person, "general")
+    cancel_booking(dropped, person)
     token = regenerate_feed_token(person)
     db.session.commit()
     response = client.get(f"/calendar/{token}.ics")
@@ -58,7 +58,7 @@ def test_programme_feed_is_public_with_events_only(app, client):
     programme = factories.surgery_programme(slug="mtc")
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     person = factories.user(email="private-person@example.org", name="Private Person")
-    services.book_slot(surgery_date.slots[0], person, "general")
+    book_slot(surgery_date.slots[0], person, "general")
     db.session.commit()
     response = client.get("/programmes/mtc/events.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"

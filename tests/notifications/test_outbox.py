@@ -16,6 +16,8 @@ from ep_events.extensions import db
 from ep_events.notifications.devmail import CatchingHandler, start_mail_catcher
 from ep_events.notifications.models import OutboxMessage, OutboxStatus
 from ep_events.notifications.outbox import CLAIM_LEASE, claim_due, deliver_all, queue_email, resend_message
+from ep_events.surgeries.bookings import user_bookings
+from ep_events.surgeries.models import SurgeryBooking
 from tests import factories
 from tests.conftest import free_port, make_app
 
@@ -271,8 +273,6 @@ def assert_reclaimed_after_lease(ids, handler) -> None:
 
 
 def test_bookings_succeed_while_the_mail_server_is_down_and_their_emails_go_once_when_it_is_back(tmp_path):
-    from ep_events.surgeries import services
-    from ep_events.surgeries.models import SurgeryBooking
     from tests import factories
 
     port = stopped_mail_server_port()
@@ -295,4 +295,4 @@ def test_bookings_succeed_while_the_mail_server_is_down_and_their_emails_go_once
             assert deliver_all("worker") == (0, 0)
             assert sorted(caught.recipients[0] for caught in handler.messages) == sorted(p.email for p in people)
             assert all(count == 1 for count in received(handler).values())
-        assert services.user_bookings(people[0])[0].is_confirmed
+        assert user_bookings(people[0])[0].is_confirmed

@@ -11,7 +11,7 @@ from ep_events.cli import scheduled_jobs
 from ep_events.extensions import db
 from ep_events.notifications.models import AfterSending, OutboxMessage
 from ep_events.notifications.outbox import queue_email
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.accounts.test_account_deletion import where_they_remain
 
@@ -63,7 +63,7 @@ def test_every_email_that_carries_a_secret_link_is_marked_when_queued(app):
 def sent_booking_email(deliver):
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10, now=SENT_AT)
-    services.book_slot(surgery_date.slots[0], factories.user(), "general", now=SENT_AT)
+    book_slot(surgery_date.slots[0], factories.user(), "general", now=SENT_AT)
     db.session.commit()
     deliver()
     return db.session.execute(select(OutboxMessage)).scalar_one()

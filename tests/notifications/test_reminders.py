@@ -8,7 +8,10 @@ from sqlalchemy import func, select
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
 from ep_events.notifications.reminders import due_reminder
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.reminders import send_due_reminders
+from ep_events.surgeries.settings import get_settings
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -39,17 +42,17 @@ def test_send_reminders_twice_sends_each_reminder_once_and_skips_cancelled_booki
                                           teams_url=factories.TEAMS_URL)
     keep = factories.user(email="keep@example.org")
     drop = factories.user(email="drop@example.org")
-    kept, _ = services.book_slot(surgery_date.slots[0], keep, "general", now=NOW)
-    dropped, _ = services.book_slot(surgery_date.slots[1], drop, "general", now=NOW)
+    kept, _ = book_slot(surgery_date.slots[0], keep, "general", now=NOW)
+    dropped, _ = book_slot(surgery_date.slots[1], drop, "general", now=NOW)
     kept.created_at = dropped.created_at = NOW
-    services.cancel_booking(dropped, drop, now=NOW)
+    cancel_booking(dropped, drop, now=NOW)
     db.session.commit()
     deliver()
     mailbox.clear()
 
     day_before = surgery_date.slots[1].starts_at - timedelta(hours=23)
-    assert services.send_due_reminders(now=day_before) == 1
-    assert services.send_due_reminders(now=day_before) == 0
+    assert send_due_reminders(now=day_before) == 1
+    assert send_due_reminders(now=day_before) == 0
     db.session.commit()
     messages = deliver()
     assert [m.recipients for m in messages] == [["keep@example.org"]]
@@ -57,26 +60,26 @@ def test_send_reminders_twice_sends_each_reminder_once_and_skips_cancelled_booki
     assert factories.TEAMS_URL in messages[0].text
 
     hour_before = kept.slot.starts_at - timedelta(minutes=50)
-    assert services.send_due_reminders(now=hour_before) == 1
-    assert services.send_due_reminders(now=hour_before) == 0
+    assert send_due_reminders(now=hour_before) == 1
+    assert send_due_reminders(now=hour_before) == 0
     assert queued() == 2
 
 
 def test_reminder_offsets_are_a_programme_setting(app):
     programme = factories.surgery_programme()
-    services.get_settings(programme).reminder_hours = [48]
+    get_settings(programme).reminder_hours = [48]
     surgery_date = factories.surgery_date(programme, day=date(2026, 12, 15), now=NOW)
-    booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general", now=NOW)
+    booking, _ = book_slot(surgery_date.slots[0], factories.user(), "general", now=NOW)
     booking.created_at = NOW
     start = booking.slot.starts_at
-    assert services.send_due_reminders(now=start - timedelta(hours=47)) == 1
-    assert services.send_due_reminders(now=start - timedelta(minutes=30)) == 0
+    assert send_due_reminders(now=start - timedelta(hours=47)) == 1
+    assert send_due_reminders(now=start - timedelta(minutes=30)) == 0
 
 
 def test_the_send_reminders_command_is_idempotent(app):
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, day=date(2026, 12, 15), now=NOW)
-    booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general", now=NOW)
+    booking, _ = book_slot(surgery_date.slots[0], factories.user(), "general", now=NOW)
     booking.created_at = NOW
     db.session.commit()
     runner = app.test_cli_runner()

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from ep_events.extensions import db
 from ep_events.notifications.devmail import start_mail_catcher
 from ep_events.notifications.outbox import deliver_all
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.conftest import free_port, make_app
 
@@ -36,7 +36,7 @@ def _send_a_booking_confirmation():
     programme = factories.surgery_programme(slug="mtc", name="MTC Early Permanence practice surgeries")
     surgery_date = factories.surgery_date(programme, days_ahead=12, teams_url=factories.TEAMS_URL)
     person = factories.user(email="mailbox-reader@example.org", name="Mo Mailbox")
-    booking, _ = services.book_slot(surgery_date.slots[0], person, "general")
+    booking, _ = book_slot(surgery_date.slots[0], person, "general")
     db.session.commit()
     assert deliver_all("test") == (1, 0)
     return booking

@@ -7,9 +7,10 @@ from sqlalchemy import create_engine, text
 from ep_events import create_app
 from ep_events.accounts.models import Role
 from ep_events.core.audit import AuditEntry
+from ep_events.core.errors import DomainError
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeStatus
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.conftest import sign_in
 
@@ -70,11 +71,9 @@ def test_a_drafts_dates_are_not_in_the_public_api_or_feed(app, client, draft):
 
 
 def test_nobody_can_book_a_slot_of_a_draft_programme(app, draft):
-    from ep_events.core.errors import DomainError
-
     _, surgery_date, people = draft
     with pytest.raises(DomainError, match="This slot is not available"):
-        services.book_slot(surgery_date.slots[0], people["practitioner"], "general")
+        book_slot(surgery_date.slots[0], people["practitioner"], "general")
 
 
 def test_an_admin_publishes_a_draft_and_everyone_sees_it(app, client, draft):

@@ -7,7 +7,8 @@ import pytest
 
 from ep_events.accounts.models import Role
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.attendance import BOOKINGS_CSV_HEADER
+from ep_events.surgeries.bookings import book_slot
 from tests import factories
 from tests.conftest import sign_in
 
@@ -38,7 +39,7 @@ def test_details_starting_with_a_formula_character_download_as_text_in_every_col
     payload = prefix + 'HYPERLINK("http://attacker.example.org","Open")'
     booker = factories.user(name=payload, email=f"{prefix}booker@example.org", job_title=payload,
                             organisation_other=payload)
-    booking, _ = services.book_slot(surgery_date.slots[0], booker, "general")
+    booking, _ = book_slot(surgery_date.slots[0], booker, "general")
     # Stored directly: the booking form now refuses such names, but rows saved before it did remain.
     booking.colleagues = [{"name": payload, "email": "colleague@example.org"}]
     db.session.commit()
@@ -56,10 +57,10 @@ def test_details_starting_with_a_formula_character_download_as_text_in_every_col
 def test_accented_names_open_intact(client, surgery):
     surgery_date, facilitator = surgery
     booker = factories.user(name="Zoë Łukasz Ó Briain", organisation_other="Conwy & Gwynedd – Môn")
-    services.book_slot(surgery_date.slots[0], booker, "general")
+    book_slot(surgery_date.slots[0], booker, "general")
     db.session.commit()
     sign_in(client, facilitator)
     row, = download(client, surgery_date)
     assert row["Name"] == "Zoë Łukasz Ó Briain"
     assert row["Organisation"] == "Conwy & Gwynedd – Môn"
-    assert list(row) == list(services.BOOKINGS_CSV_HEADER)
+    assert list(row) == list(BOOKINGS_CSV_HEADER)

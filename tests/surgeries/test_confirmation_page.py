@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from ep_events.core.urls import external_url
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking, move_booking
 from ep_events.surgeries.models import SurgeryBooking
+from ep_events.surgeries.settings import get_settings
 from tests import factories
 from tests.conftest import sign_in
 
@@ -45,7 +46,7 @@ def test_confirmation_shows_the_booking_as_entered_and_what_happens_next(client,
 def test_confirmation_follows_the_programmes_reminders_and_a_known_teams_link(client, booked):
     booking, location = booked
     booking.slot.surgery_date.teams_url = factories.TEAMS_URL
-    services.get_settings(booking.slot.surgery_date.programme).reminder_hours = [2, 48]
+    get_settings(booking.slot.surgery_date.programme).reminder_hours = [2, 48]
     db.session.commit()
     body = client.get(location).get_data(as_text=True)
     assert "We will email you a reminder 48 hours and 2 hours before the surgery." in body
@@ -94,11 +95,11 @@ def test_calendar_download_is_the_emailed_invite_for_the_booker_only(client, boo
 
 def test_calendar_download_follows_a_move_and_stops_after_cancelling(client, booked):
     booking, _ = booked
-    services.move_booking(booking, booking.slot.surgery_date.slots[1], booking.user)
+    move_booking(booking, booking.slot.surgery_date.slots[1], booking.user)
     db.session.commit()
     event, = Calendar.from_ical(client.get(f"/bookings/{booking.id}/invite.ics").get_data(as_text=True)).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART") == booking.slot.starts_at
-    services.cancel_booking(booking, booking.user)
+    cancel_booking(booking, booking.user)
     db.session.commit()
     assert client.get(f"/bookings/{booking.id}/invite.ics").status_code == 404
 

@@ -3,7 +3,11 @@
 from icalendar import Calendar
 
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking, move_booking
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import facilitator_cancel_slot, set_teams_url
+from ep_events.surgeries.models import SlotStatus
+from ep_events.surgeries.waitlist import join_waitlist, open_offers_for
 from tests import factories
 from tests.ics import both_readings
 
@@ -24,8 +28,8 @@ def test_booking_sends_confirmation_with_invite_to_booker_and_colleagues(app, de
     person = factories.user(email="booker@example.org")
     colleagues = [{"name": "Col League", "email": "colleague@example.org"}]
     with app.test_request_context():
-        booking, _ = services.book_slot(surgery_date.slots[0], person, "legal-cafcass",
-                                        outline="Care planning question about FfA", colleagues=colleagues)
+        booking, _ = book_slot(surgery_date.slots[0], person, "legal-cafcass",
+                               outline="Care planning question about FfA", colleagues=colleagues)
     db.session.commit()
     messages = deliver()
     assert sorted(m.recipients[0] for m in messages) == ["booker@example.org", "colleague@example.org"]
@@ -48,10 +52,10 @@ def test_moving_sends_the_same_uid_with_a_higher_sequence_and_the_new_time(app, 
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     person = factories.user()
-    booking, _ = services.book_slot(surgery_date.slots[0], person, "general")
+    booking, _ = book_slot(surgery_date.slots[0], person, "general")
     db.session.commit()
     deliver()
-    services.move_booking(booking, surgery_date.slots[2], person)
+    move_booking(booking, surgery_date.slots[2], person)
     db.session.commit()
     messages = deliver()
     update = messages[-1]
@@ -67,10 +71,10 @@ def test_cancelling_sends_method_cancel_for_the_same_uid(app, deliver):
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     person = factories.user()
-    booking, _ = services.book_slot(surgery_date.slots[0], person, "general")
+    booking, _ = book_slot(surgery_date.slots[0], person, "general")
     db.session.commit()
     deliver()
-    services.cancel_booking(booking, person, "Clash")
+    cancel_booking(booking, person, "Clash")
     db.session.commit()
     cancel = deliver()[-1]
     assert cancel.subject.startswith("Surgery cancelled:")
@@ -86,12 +90,12 @@ def test_changing_the_teams_link_sends_everyone_booked_the_updated_invite(app, d
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10, teams_url=factories.TEAMS_URL)
     a, b = factories.user(), factories.user()
-    booking_a, _ = services.book_slot(surgery_date.slots[0], a, "general")
-    services.book_slot(surgery_date.slots[1], b, "general")
+    booking_a, _ = book_slot(surgery_date.slots[0], a, "general")
+    book_slot(surgery_date.slots[1], b, "general")
     db.session.commit()
     deliver()
     new_link = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NEW%40thread.v2/0"
-    assert services.set_teams_url(None, surgery_date, new_link) == 2
+    assert set_teams_url(None, surgery_date, new_link) == 2
     db.session.commit()
     updates = deliver()[-2:]
     assert {m.recipients[0] for m in updates} == {a.email, b.email}
@@ -102,19 +106,17 @@ def test_changing_the_teams_link_sends_everyone_booked_the_updated_invite(app, d
 
 
 def test_a_facilitator_cancelling_a_slot_tells_the_booker_and_does_not_reoffer_it(app, deliver, mailbox):
-    from ep_events.surgeries.models import SlotStatus
-
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     people = [factories.user() for _ in surgery_date.slots]
     for slot, person in zip(surgery_date.slots, people):
-        services.book_slot(slot, person, "general")
+        book_slot(slot, person, "general")
     waiting = factories.user()
-    services.join_waitlist(surgery_date, waiting)
+    join_waitlist(surgery_date, waiting)
     db.session.commit()
     deliver()
     mailbox.clear()
-    services.facilitator_cancel_slot(None, surgery_date.slots[0], "Facilitator unwell, sorry")
+    facilitator_cancel_slot(None, surgery_date.slots[0], "Facilitator unwell, sorry")
     db.session.commit()
     messages = deliver()
     assert [m.recipients for m in messages] == [[people[0].email]]
@@ -122,4 +124,4 @@ def test_a_facilitator_cancelling_a_slot_tells_the_booker_and_does_not_reoffer_i
     _, event = calendar_of(messages[0])
     assert str(event["STATUS"]) == "CANCELLED"
     assert surgery_date.slots[0].status is SlotStatus.CANCELLED
-    assert services.open_offers_for(waiting) == []
+    assert open_offers_for(waiting) == []

@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 
 from ep_events.accounts.models import Role
 from ep_events.core.audit import AuditEntry
+from ep_events.demo import load_demo_data
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot, confirmed_bookings_for_date
+from ep_events.surgeries.dates import facilitator_cancel_date, non_working_day
 from ep_events.surgeries.models import SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.settings import get_settings
 from tests import factories
 from tests.conftest import sign_in
 
@@ -136,7 +139,7 @@ def test_the_date_list_shows_upcoming_soonest_first_and_past_and_cancelled_apart
     later = factories.surgery_date(programme, day=date(2027, 2, 10))
     sooner = factories.surgery_date(programme, day=date(2026, 12, 9), publish=False)
     cancelled = factories.surgery_date(programme, day=date(2027, 1, 6))
-    services.facilitator_cancel_date(None, cancelled, "")
+    facilitator_cancel_date(None, cancelled, "")
     past = factories.surgery_date(programme, day=date(2026, 11, 25), now=NOW - timedelta(days=10))
     db.session.commit()
     sign_in(client, world["facilitator"])
@@ -156,7 +159,7 @@ def test_attendance_is_one_form_for_the_date_and_saving_nothing_shows_the_error_
     with freeze_time(NOW):
         surgery_date = factories.surgery_date(world["programme"], day=date(2027, 1, 13))
         people = [factories.user(name=f"Attendee {n}") for n in range(3)]
-        bookings = [services.book_slot(slot, person, "general")[0]
+        bookings = [book_slot(slot, person, "general")[0]
                     for slot, person in zip(surgery_date.slots, people)]
         db.session.commit()
         sign_in(client, world["facilitator"])
@@ -198,7 +201,7 @@ def test_settings_errors_name_their_field_and_show_together(client, world):
     ok = client.post("/surgeries/mtc/settings", data=data | {"slot_minutes": "30", "buffer_minutes": "5",
                                                             "am_ends": "12pm", "pm_ends": "4pm"})
     assert ok.status_code == 302
-    settings = services.get_settings(world["programme"])
+    settings = get_settings(world["programme"])
     db.session.refresh(settings)
     assert (settings.am_starts.hour, settings.am_ends.hour, settings.pm_ends.hour) == (9, 12, 16)
 
@@ -218,7 +221,7 @@ def test_the_booking_outline_hint_does_not_repeat_optional(client, world):
 def test_the_cancel_slot_page_explains_in_a_full_sentence(client, world):
     surgery_date = factories.surgery_date(world["programme"], day=date(2027, 1, 13))
     booker = factories.user(name="Bo Booker")
-    services.book_slot(surgery_date.slots[0], booker, "general")
+    book_slot(surgery_date.slots[0], booker, "general")
     db.session.commit()
     sign_in(client, world["facilitator"])
     booked = client.get(f"/surgeries/manage/slots/{surgery_date.slots[0].id}/cancel").get_data(as_text=True)
@@ -229,16 +232,14 @@ def test_the_cancel_slot_page_explains_in_a_full_sentence(client, world):
 
 @freeze_time(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))  # nine days on is Boxing Day, a Saturday
 def test_demo_dates_avoid_weekends_and_bank_holidays_and_include_past_dates_with_attendance(app):
-    from ep_events.demo import load_demo_data
-
     load_demo_data()
     dates = db.session.execute(select(SurgeryDate).order_by(SurgeryDate.starts_at)).scalars().all()
-    assert all(services.non_working_day(d.day) is None for d in dates), [d.day for d in dates]
+    assert all(non_working_day(d.day) is None for d in dates), [d.day for d in dates]
     now = datetime(2026, 12, 17, 9, 0, tzinfo=UTC)
     past = [d for d in dates if d.ends_at <= now]
     assert len(past) == 2
     for surgery_date in past:
-        bookings = services.confirmed_bookings_for_date(surgery_date)
+        bookings = confirmed_bookings_for_date(surgery_date)
         assert len(bookings) == 3
         assert {b.attendance.value for b in bookings} == {"attended", "did_not_attend", "unknown"}
     assert len([d for d in dates if d.ends_at > now]) == 5

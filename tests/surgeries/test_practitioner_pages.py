@@ -6,13 +6,16 @@ import pytest
 from sqlalchemy import func, select
 
 from ep_events.accounts.models import Role
+from ep_events.core.time import uk_datetime
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import facilitator_cancel_slot
 from ep_events.surgeries.models import SurgeryBooking
 from tests import factories
-from tests.factories import working_day
 from tests.conftest import sign_in
+from tests.factories import working_day
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def test_going_back_to_the_booking_link_of_a_slot_one_has_booked_says_so(client,
 
 
 def test_someone_else_opening_a_taken_slots_link_is_told_it_has_been_taken(client, world):
-    services.book_slot(world["surgery_date"].slots[0], factories.user(), "general")
+    book_slot(world["surgery_date"].slots[0], factories.user(), "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.get(f"/surgeries/slots/{world['surgery_date'].slots[0].id}/book", follow_redirects=True)
@@ -60,8 +63,8 @@ def test_someone_else_opening_a_taken_slots_link_is_told_it_has_been_taken(clien
 
 def test_the_slot_list_marks_ones_own_bookings_and_hides_other_peoples(client, world):
     slots = world["surgery_date"].slots
-    mine, _ = services.book_slot(slots[1], world["practitioner"], "general")
-    services.book_slot(slots[2], factories.user(), "general")
+    mine, _ = book_slot(slots[1], world["practitioner"], "general")
+    book_slot(slots[2], factories.user(), "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.get("/surgeries/mtc")
@@ -77,9 +80,9 @@ def test_the_slot_list_marks_ones_own_bookings_and_hides_other_peoples(client, w
 
 def test_a_date_whose_only_slot_left_is_ones_own_still_lists_it(client, world):
     slots = world["surgery_date"].slots
-    services.book_slot(slots[0], world["practitioner"], "general")
+    book_slot(slots[0], world["practitioner"], "general")
     for slot in slots[1:]:
-        services.book_slot(slot, factories.user(), "general")
+        book_slot(slot, factories.user(), "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     page = text_of(client.get("/surgeries/mtc"))
@@ -88,7 +91,7 @@ def test_a_date_whose_only_slot_left_is_ones_own_still_lists_it(client, world):
 
 
 def test_anonymous_visitors_and_other_people_see_no_booked_by_you(client, world):
-    services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     assert "Booked by you" not in text_of(client.get("/surgeries/mtc"))
     sign_in(client, factories.user())
@@ -116,23 +119,23 @@ def test_the_signed_in_slot_list_adds_one_small_query_for_the_persons_bookings(a
 # --- 2. Cancelled bookings -------------------------------------------------------------------------
 
 def test_a_booking_one_cancelled_says_so_without_the_teams_link(client, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
-    services.cancel_booking(booking, world["practitioner"], "Diary clash")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    cancel_booking(booking, world["practitioner"], "Diary clash")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.get(f"/bookings/{booking.id}")
     page = text_of(response)
     assert "This booking is cancelled." in page
-    assert f"You cancelled it on {services.uk_datetime(booking.cancelled_at)} (UK time)" in page
+    assert f"You cancelled it on {uk_datetime(booking.cancelled_at)} (UK time)" in page
     assert factories.TEAMS_URL not in response.get_data(as_text=True) and "Join the surgery" not in page
     assert "Book another slot" in page and 'href="/surgeries/mtc"' in response.get_data(as_text=True)
     assert "Move to another slot" not in page
 
 
 def test_a_booking_the_facilitators_cancelled_shows_their_message(client, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
-    services.facilitator_cancel_slot(world["facilitator"], world["surgery_date"].slots[0],
-                                     "Sorry, the facilitator is unwell.")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    facilitator_cancel_slot(world["facilitator"], world["surgery_date"].slots[0],
+                            "Sorry, the facilitator is unwell.")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.get(f"/bookings/{booking.id}")
@@ -144,7 +147,7 @@ def test_a_booking_the_facilitators_cancelled_shows_their_message(client, world)
 
 
 def test_a_confirmed_booking_still_shows_its_teams_link(client, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.get(f"/bookings/{booking.id}")
@@ -156,8 +159,8 @@ def test_a_confirmed_booking_still_shows_its_teams_link(client, world):
 @pytest.mark.parametrize("page_name", ["move", "cancel"])
 def test_a_cancelled_bookings_move_and_cancel_pages_say_so_with_no_form(client, world, page_name):
     slots = world["surgery_date"].slots
-    booking, _ = services.book_slot(slots[0], world["practitioner"], "general")
-    services.cancel_booking(booking, world["practitioner"])
+    booking, _ = book_slot(slots[0], world["practitioner"], "general")
+    cancel_booking(booking, world["practitioner"])
     db.session.commit()
     sign_in(client, world["practitioner"])
     before = outbox()
@@ -181,7 +184,7 @@ def test_a_cancelled_bookings_move_and_cancel_pages_say_so_with_no_form(client, 
 def at_limit(world):
     slots = world["surgery_date"].slots
     for slot in slots[:2]:
-        services.book_slot(slot, world["practitioner"], "general")
+        book_slot(slot, world["practitioner"], "general")
     db.session.commit()
     return world
 
@@ -200,7 +203,7 @@ def test_the_slot_list_says_at_the_top_when_one_is_at_the_limit(client, at_limit
 
 
 def test_below_the_limit_the_slot_list_says_nothing_of_it(client, world):
-    services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     assert "the most you can hold" not in text_of(client.get("/surgeries/mtc"))

@@ -2,15 +2,17 @@
 
 import threading
 
-
 import pytest
 from sqlalchemy import func, select
 
+from ep_events.accounts.models import User
 from ep_events.core.errors import DomainError
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import BookingStatus, SlotOffer, SurgeryBooking, SurgerySlot
+from ep_events.surgeries.waitlist import accept_offer, join_waitlist
 from tests import factories
 
 
@@ -59,9 +61,7 @@ def _fifty_people_one_slot(app):
 
     def attempt_for(person_id):
         def attempt():
-            from ep_events.accounts.models import User
-
-            services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
+            book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
         return attempt
 
     results = race(app, [attempt_for(pid) for pid in person_ids])
@@ -84,15 +84,13 @@ def _person_at_limit_books_twice(app):
     programme = factories.surgery_programme()
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     person = factories.user()
-    services.book_slot(surgery_date.slots[0], person, "general")
+    book_slot(surgery_date.slots[0], person, "general")
     db.session.commit()
     slot_ids, person_id = [s.id for s in surgery_date.slots[1:]], person.id
 
     def attempt_for(slot_id):
         def attempt():
-            from ep_events.accounts.models import User
-
-            services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
+            book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, person_id), "general")
         return attempt
 
     # Two different slots at once, five clicks each: the limit of 2 allows exactly one more booking.
@@ -118,12 +116,12 @@ def _offer_accepted_twice(app):
     surgery_date = factories.surgery_date(programme, days_ahead=10)
     booker = factories.user()
     others = [factories.user() for _ in range(len(surgery_date.slots) - 1)]
-    booking, _ = services.book_slot(surgery_date.slots[0], booker, "general")
+    booking, _ = book_slot(surgery_date.slots[0], booker, "general")
     for slot, other in zip(surgery_date.slots[1:], others):
-        services.book_slot(slot, other, "general")
+        book_slot(slot, other, "general")
     waiting = factories.user()
-    services.join_waitlist(surgery_date, waiting)
-    services.cancel_booking(booking, booker)
+    join_waitlist(surgery_date, waiting)
+    cancel_booking(booking, booker)
     offer = db.session.execute(select(SlotOffer)).scalar_one()
     db.session.commit()
     offer_id, waiting_id, intruder = offer.id, waiting.id, factories.user()
@@ -131,14 +129,10 @@ def _offer_accepted_twice(app):
     intruder_id, slot_id = intruder.id, offer.slot_id
 
     def accept():
-        from ep_events.accounts.models import User
-
-        services.accept_offer(db.session.get(SlotOffer, offer_id), db.session.get(User, waiting_id))
+        accept_offer(db.session.get(SlotOffer, offer_id), db.session.get(User, waiting_id))
 
     def snatch():
-        from ep_events.accounts.models import User
-
-        services.book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, intruder_id), "general")
+        book_slot(db.session.get(SurgerySlot, slot_id), db.session.get(User, intruder_id), "general")
 
     results = race(app, [accept] * 10 + [snatch] * 5)
     assert results[:10].count("ok") == 1, results

@@ -14,11 +14,15 @@ from ep_events.core.errors import DomainError
 from ep_events.core.time import uk_date, utcnow
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
-from ep_events.surgeries import services
-from ep_events.surgeries.models import SessionKind, SurgeryBooking, SurgeryDate
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import create_surgery_date
+from ep_events.surgeries.models import OfferStatus, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate
+from ep_events.surgeries.reminders import send_due_reminders
+from ep_events.surgeries.waitlist import expire_offers, join_waitlist
 from tests import factories
-from tests.factories import working_day
 from tests.conftest import sign_in
+from tests.factories import working_day
 from tests.surgeries.test_emails import calendar_of
 
 OUTSIDER = "outsider@example.org"
@@ -75,11 +79,11 @@ def test_every_surgery_form_that_sends_email_draws_on_the_same_budget(app, clien
     app.config["EMAIL_LIMIT_PER_PERSON"] = "1 per hour"
     person = world["practitioner"]
     slots = world["surgery_date"].slots
-    booking, _ = services.book_slot(slots[1], person, "general")
+    booking, _ = book_slot(slots[1], person, "general")
     full = factories.surgery_date(world["programme"], day=working_day(10) + timedelta(days=1))
     for slot in full.slots:
-        services.book_slot(slot, factories.user(), "general")
-    entry = services.join_waitlist(full, person) if route == "leave" else None
+        book_slot(slot, factories.user(), "general")
+    entry = join_waitlist(full, person) if route == "leave" else None
     db.session.commit()
     sign_in(client, person)
     assert client.post(f"/surgeries/slots/{slots[0].id}/book", data={"theme": "general"}).status_code == 302
@@ -104,8 +108,8 @@ def test_a_failed_form_uses_none_of_the_budget(app, client, world):
 @pytest.mark.parametrize("name", ["Siân O'Brien-Jones", "Zoë Ł. Nowak", "Dr. A. N. Other", "张伟", "محمد علي",
                                   "Jose\u0301 Nun\u0303ez", "Ngũgĩ wa Thiong’o", "Ana  María"])
 def test_a_colleague_can_have_any_plain_name(world, name):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
-                                    colleagues=[{"name": name, "email": "col@example.org"}])
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
+                           colleagues=[{"name": name, "email": "col@example.org"}])
     assert booking.colleagues[0]["name"] == " ".join(unicodedata.normalize("NFC", name).split())
 
 
@@ -114,9 +118,9 @@ def test_a_colleague_can_have_any_plain_name(world, name):
                                   "Bob\u202eevil"])
 def test_a_colleague_name_that_is_not_a_plain_name_is_refused_on_its_field(world, name):
     with pytest.raises(DomainError, match="only letters, spaces, hyphens, apostrophes and full stops") as refused:
-        services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
-                           colleagues=[{"name": "Ann Other", "email": "a@example.org"},
-                                       {"name": name, "email": "col@example.org"}])
+        book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
+                  colleagues=[{"name": "Ann Other", "email": "a@example.org"},
+                              {"name": name, "email": "col@example.org"}])
     assert refused.value.field == "colleague2_name"
 
 
@@ -137,11 +141,11 @@ def test_the_booking_form_shows_the_name_rule_and_refuses_a_two_line_name(client
 def test_the_colleague_email_says_only_who_booked_and_when(app, world, deliver):
     surgery_date = world["surgery_date"]
     with app.test_request_context():
-        booking, _ = services.book_slot(surgery_date.slots[0], world["practitioner"], "legal-cafcass",
-                                        outline="About a baby in FfA",
-                                        colleagues=[{"name": "Col League", "email": OUTSIDER}])
+        booking, _ = book_slot(surgery_date.slots[0], world["practitioner"], "legal-cafcass",
+                               outline="About a baby in FfA",
+                               colleagues=[{"name": "Col League", "email": OUTSIDER}])
         db.session.commit()
-        services.cancel_booking(booking, world["practitioner"], "Clash with court")
+        cancel_booking(booking, world["practitioner"], "Clash with court")
         db.session.commit()
     booked, cancelled = [m for m in deliver() if m.recipients == [OUTSIDER]]
     for message, method in ((booked, "REQUEST"), (cancelled, "CANCEL")):
@@ -165,12 +169,12 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # a Tuesday: two years on is a F
 
 def test_a_surgery_date_can_be_set_up_to_two_years_ahead_and_no_further(app):
     programme = factories.surgery_programme()
-    services.create_surgery_date(None, programme, date(2028, 12, 1), SessionKind.PM, now=NOW)
+    create_surgery_date(None, programme, date(2028, 12, 1), SessionKind.PM, now=NOW)
     with pytest.raises(DomainError, match="within 2 years of today, so on or before 1 December 2028") as refused:
-        services.create_surgery_date(None, programme, date(2028, 12, 4), SessionKind.AM, now=NOW)
+        create_surgery_date(None, programme, date(2028, 12, 4), SessionKind.AM, now=NOW)
     assert refused.value.field == "day"
     with pytest.raises(DomainError, match="within 2 years"):
-        services.create_surgery_date(None, programme, date(9999, 12, 31), SessionKind.PM, now=NOW)
+        create_surgery_date(None, programme, date(9999, 12, 31), SessionKind.PM, now=NOW)
 
 
 def test_the_new_date_form_shows_the_two_year_limit_on_the_date_field(client, world):
@@ -211,8 +215,8 @@ def test_purge_expired_erases_every_other_outline_past_one_booking_dated_9999(ap
     fine = factories.surgery_programme()
     old_date = factories.surgery_date(fine, day=date(2026, 10, 1), now=datetime(2026, 9, 1, tzinfo=UTC))
     person = factories.user()
-    old, _ = services.book_slot(old_date.slots[0], person, "general", outline="An old question",
-                                now=datetime(2026, 9, 1, tzinfo=UTC))
+    old, _ = book_slot(old_date.slots[0], person, "general", outline="An old question",
+                       now=datetime(2026, 9, 1, tzinfo=UTC))
     db.session.commit()
     far = _force_far_future_booking(broken, person, "Kept for ever?")
     with caplog.at_level(logging.ERROR, logger="ep_events.jobs"):
@@ -228,19 +232,17 @@ def test_purge_expired_erases_every_other_outline_past_one_booking_dated_9999(ap
 
 
 def test_expire_offers_carries_on_past_an_offer_that_cannot_be_processed(app, caplog):
-    from ep_events.surgeries.models import OfferStatus, SlotOffer
-
     now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
     offers = []
     for _ in range(2):
         programme = factories.surgery_programme()
         surgery_date = factories.surgery_date(programme, day=date(2026, 12, 21), now=now)
-        booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general", now=now)
+        booking, _ = book_slot(surgery_date.slots[0], factories.user(), "general", now=now)
         for slot in surgery_date.slots[1:]:
-            services.book_slot(slot, factories.user(), "general", now=now)
+            book_slot(slot, factories.user(), "general", now=now)
         for _waiting in range(2):  # the second is offered the slot when the first offer lapses
-            services.join_waitlist(surgery_date, factories.user(), now=now)
-        services.cancel_booking(booking, booking.user, now=now)
+            join_waitlist(surgery_date, factories.user(), now=now)
+        cancel_booking(booking, booking.user, now=now)
         offers.append(db.session.execute(select(SlotOffer).where(SlotOffer.slot_id == booking.slot_id)).scalar_one())
     db.session.commit()
     # The first programme's offer time, corrupted in the database: passing its slot on overflows.
@@ -248,7 +250,7 @@ def test_expire_offers_carries_on_past_an_offer_that_cannot_be_processed(app, ca
                        {"h": 10**10, "p": offers[0].slot.surgery_date.programme_id})
     db.session.commit()
     with caplog.at_level(logging.ERROR, logger="ep_events.jobs"):
-        services.expire_offers(now=now + timedelta(hours=13))
+        expire_offers(now=now + timedelta(hours=13))
     db.session.expire_all()
     assert db.session.get(SlotOffer, offers[0].id).status is OfferStatus.OPEN  # rolled back, tried next run
     assert db.session.get(SlotOffer, offers[1].id).status is OfferStatus.EXPIRED
@@ -263,8 +265,8 @@ def test_send_reminders_carries_on_past_a_programme_with_a_corrupt_setting(app, 
     for _ in range(2):
         programme = factories.surgery_programme()
         surgery_date = factories.surgery_date(programme, day=date(2026, 12, 3), now=now - timedelta(days=5))
-        booking, _ = services.book_slot(surgery_date.slots[0], factories.user(), "general",
-                                        now=now - timedelta(days=5))
+        booking, _ = book_slot(surgery_date.slots[0], factories.user(), "general",
+                               now=now - timedelta(days=5))
         booking.created_at = now - timedelta(days=5)
         bookings.append(booking)
     db.session.commit()
@@ -272,7 +274,7 @@ def test_send_reminders_carries_on_past_a_programme_with_a_corrupt_setting(app, 
                        {"h": "[10000000000]", "p": bookings[0].slot.surgery_date.programme_id})
     db.session.commit()
     with caplog.at_level(logging.ERROR, logger="ep_events.jobs"):
-        assert services.send_due_reminders(now=now) == 1
+        assert send_due_reminders(now=now) == 1
     reminders = db.session.execute(select(OutboxMessage.recipient).where(OutboxMessage.kind == "surgeries/reminder")
                                    ).scalars().all()
     assert reminders == [bookings[1].user.email]
@@ -283,8 +285,8 @@ def test_send_reminders_carries_on_past_a_programme_with_a_corrupt_setting(app, 
 
 @pytest.fixture
 def booked_with_outline(world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
-                                    outline="Unsure whether FfA is the right plan")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
+                           outline="Unsure whether FfA is the right plan")
     db.session.commit()
     return booking
 
@@ -332,7 +334,7 @@ def draft(world):
 
 
 def test_every_practitioner_route_with_a_draft_dates_ids_is_not_found(client, world, draft):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     slot = draft.slots[0]

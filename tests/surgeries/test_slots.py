@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, time
 import pytest
 from freezegun import freeze_time
 
+from ep_events.core.errors import DomainError
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.models import SessionKind
 from tests import factories
 
@@ -56,26 +57,22 @@ def test_slot_picker_shows_the_same_uk_times_either_side_of_clock_changes(client
 def test_pm_and_custom_windows(app):
     programme = factories.surgery_programme()
     now = _utc(2026, 12, 1, 9, 0)
-    pm = services.create_surgery_date(None, programme, date(2027, 2, 2), SessionKind.PM, now=now)
+    pm = create_surgery_date(None, programme, date(2027, 2, 2), SessionKind.PM, now=now)
     assert pm.slots[0].starts_at == _utc(2027, 2, 2, 13, 30)
-    custom = services.create_surgery_date(None, programme, date(2027, 2, 3), SessionKind.CUSTOM, time(10, 0),
-                                          time(11, 30), now=now)
+    custom = create_surgery_date(None, programme, date(2027, 2, 3), SessionKind.CUSTOM, time(10, 0),
+                                 time(11, 30), now=now)
     assert [s.starts_at for s in custom.slots] == [_utc(2027, 2, 3, 10, 0), _utc(2027, 2, 3, 10, 50)]
 
 
 def test_a_surgery_date_in_the_past_is_refused(app):
-    from ep_events.core.errors import DomainError
-
     programme = factories.surgery_programme()
     with pytest.raises(DomainError, match="must be in the future"):
-        services.create_surgery_date(None, programme, date(2026, 11, 1), SessionKind.AM,
-                                     now=_utc(2026, 11, 28, 9, 0))
+        create_surgery_date(None, programme, date(2026, 11, 1), SessionKind.AM,
+                            now=_utc(2026, 11, 28, 9, 0))
 
 
 def test_a_window_too_short_for_a_slot_is_refused(app):
-    from ep_events.core.errors import DomainError
-
     programme = factories.surgery_programme()
     with pytest.raises(DomainError, match="too short"):
-        services.create_surgery_date(None, programme, date(2027, 2, 3), SessionKind.CUSTOM, time(10, 0),
-                                     time(10, 30), now=_utc(2026, 11, 28, 9, 0))
+        create_surgery_date(None, programme, date(2027, 2, 3), SessionKind.CUSTOM, time(10, 0),
+                            time(10, 30), now=_utc(2026, 11, 28, 9, 0))

@@ -4,7 +4,8 @@ stops the date being published and booked, and the organiser is told."""
 import pytest
 
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import publish_surgery_date, set_teams_url
 from tests import factories
 from tests.fake_graph import CLIENT_ID, JOIN_URL, ORGANISER, SECRET, TENANT, Answer
 
@@ -20,7 +21,7 @@ def graph_programme(app, graph):
 
 def test_publishing_creates_the_teams_meeting_with_graph(graph_programme, graph):
     surgery_date = factories.surgery_date(graph_programme, days_ahead=10, publish=False)
-    assert services.publish_surgery_date(None, surgery_date) is None
+    assert publish_surgery_date(None, surgery_date) is None
     assert surgery_date.teams_url == JOIN_URL
     assert surgery_date.status.value == "published"
     assert not graph.problems
@@ -34,12 +35,12 @@ def test_when_graph_fails_the_date_is_still_published_and_bookable_and_the_organ
         graph_programme, graph, deliver, answer):
     graph.meeting_answers.append(answer)
     surgery_date = factories.surgery_date(graph_programme, days_ahead=10, publish=False)
-    problem = services.publish_surgery_date(None, surgery_date)
+    problem = publish_surgery_date(None, surgery_date)
     assert problem and "Set the joining link by hand" in problem
     assert surgery_date.status.value == "published" and surgery_date.teams_url == ""
-    booking, created = services.book_slot(surgery_date.slots[0], factories.user(), "general")
+    booking, created = book_slot(surgery_date.slots[0], factories.user(), "general")
     assert created
     db.session.commit()
     told = [m for m in deliver() if m.recipients == ["organisers@example.org"]]
     assert told and told[0].subject.startswith("Set the Teams link by hand")
-    assert services.set_teams_url(None, surgery_date, JOIN_URL) == 1
+    assert set_teams_url(None, surgery_date, JOIN_URL) == 1

@@ -4,9 +4,15 @@ import pytest
 from sqlalchemy import func, select
 
 from ep_events.accounts.models import Role
+from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.surgeries import services
-from ep_events.surgeries.models import SurgeryBooking, SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.availability import slot_picker_page
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import remove_slot
+from ep_events.surgeries.models import BookingStatus, SessionKind, SurgeryBooking, SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.settings import get_settings
+from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 from tests.conftest import sign_in
 
@@ -82,7 +88,7 @@ def test_booking_shows_the_confirmation_and_a_double_submit_books_once(client, w
 
 def test_a_taken_slot_says_sorry(client, world):
     slot = world["surgery_date"].slots[0]
-    services.book_slot(slot, factories.user(), "general")
+    book_slot(slot, factories.user(), "general")
     db.session.commit()
     sign_in(client, world["practitioner"])
     response = client.post(f"/surgeries/slots/{slot.id}/book", data={"theme": "general"})
@@ -92,7 +98,7 @@ def test_a_taken_slot_says_sorry(client, world):
 
 def test_my_bookings_then_cancel_and_move(client, world):
     practitioner = world["practitioner"]
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], practitioner, "general")
+    booking, _ = book_slot(world["surgery_date"].slots[0], practitioner, "general")
     db.session.commit()
     sign_in(client, practitioner)
     assert "9:30am" in client.get("/bookings").get_data(as_text=True)
@@ -109,8 +115,8 @@ def test_my_bookings_then_cancel_and_move(client, world):
 
 
 def test_a_practitioner_cannot_see_anothers_booking_or_outline(client, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], factories.user(), "general",
-                                    outline="A private outline")
+    booking, _ = book_slot(world["surgery_date"].slots[0], factories.user(), "general",
+                           outline="A private outline")
     db.session.commit()
     sign_in(client, world["practitioner"])
     for url in (f"/bookings/{booking.id}", f"/bookings/{booking.id}/confirmed", f"/bookings/{booking.id}/move",
@@ -142,8 +148,8 @@ ORGANISER_URLS = [("GET", "/surgeries/mtc/settings"), ("POST", "/surgeries/mtc/s
 
 
 def test_facilitator_and_organiser_pages_turn_away_everyone_else(app, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
-                                    outline="Outline only facilitators see")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general",
+                           outline="Outline only facilitators see")
     db.session.commit()
     urls = _facilitator_urls(world, booking) + ORGANISER_URLS
     anonymous = app.test_client()
@@ -166,9 +172,9 @@ def test_facilitator_and_organiser_pages_turn_away_everyone_else(app, world):
 
 
 def test_facilitator_sees_bookings_with_outlines_but_the_csv_has_none(client, world):
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "assessing-adopter",
-                                    outline="Outline for facilitators",
-                                    colleagues=[{"name": "Col League", "email": "col@example.org"}])
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "assessing-adopter",
+                           outline="Outline for facilitators",
+                           colleagues=[{"name": "Col League", "email": "col@example.org"}])
     db.session.commit()
     sign_in(client, world["facilitator"])
     page = client.get(f"/surgeries/manage/dates/{world['surgery_date'].id}").get_data(as_text=True)
@@ -185,8 +191,6 @@ def test_facilitator_sees_bookings_with_outlines_but_the_csv_has_none(client, wo
 
 def test_facilitator_creates_previews_removes_a_slot_and_publishes_a_date(client, world):
     from datetime import timedelta
-
-    from ep_events.core.time import utcnow
 
     sign_in(client, world["facilitator"])
     day = (utcnow() + timedelta(days=40)).date()
@@ -232,7 +236,7 @@ def test_organiser_changes_settings_and_adds_a_facilitator(client, world):
             "offer_hours": "6", "outline_retention_days": "14", "am_starts": "09:00", "am_ends": "12:00",
             "pm_starts": "13:00", "pm_ends": "16:00", "reminder_hours": "48, 2"}
     assert client.post("/surgeries/mtc/settings", data=data).status_code == 302
-    settings = services.get_settings(world["programme"])
+    settings = get_settings(world["programme"])
     db.session.refresh(settings)
     assert (settings.slot_minutes, settings.max_upcoming_bookings, settings.reminder_hours) == (30, 3, [48, 2])
     bad = client.post("/surgeries/mtc/settings", data=data | {"slot_minutes": "abc", "am_ends": "08:00"})
@@ -262,7 +266,7 @@ def test_slot_picker_shows_ten_dates_a_page_with_later_and_earlier_links(client,
 def test_facilitator_cancels_a_whole_date_and_everyone_booked_is_told(client, world, deliver, mailbox):
     people = [factories.user() for _ in world["surgery_date"].slots]
     for slot, person in zip(world["surgery_date"].slots, people):
-        services.book_slot(slot, person, "general")
+        book_slot(slot, person, "general")
     db.session.commit()
     deliver()
     mailbox.clear()
@@ -286,7 +290,7 @@ def test_facilitator_marks_attendance_once_the_slot_has_started(client, world):
 
     from freezegun import freeze_time
 
-    booking, _ = services.book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
+    booking, _ = book_slot(world["surgery_date"].slots[0], world["practitioner"], "general")
     db.session.commit()
     sign_in(client, world["facilitator"])
     url = f"/surgeries/manage/dates/{world['surgery_date'].id}/attendance"
@@ -315,8 +319,6 @@ def test_slot_picker_lists_only_slots_a_person_can_book_now(either_database):
 
     from freezegun import freeze_time
 
-    from ep_events.surgeries.models import SessionKind
-
     programme = factories.surgery_programme(slug="mtc")
     elsewhere = factories.surgery_programme(slug="elsewhere")
     # Monday 11 January 2027, 09:50 UK time (GMT): booking closes 24 hours before a slot starts.
@@ -325,13 +327,13 @@ def test_slot_picker_lists_only_slots_a_person_can_book_now(either_database):
         today = factories.surgery_date(programme, day=date(2027, 1, 11), session=SessionKind.PM,
                                        now=datetime(2027, 1, 1, tzinfo=UTC))  # every slot closed, none taken
         closing = factories.surgery_date(programme, day=date(2027, 1, 12))  # 9:30am closed, 10:20am booked
-        services.book_slot(closing.slots[1], factories.user(), "general")
+        book_slot(closing.slots[1], factories.user(), "general")
         held = factories.surgery_date(programme, day=date(2027, 1, 14))  # all booked, then one offered
-        bookings = [services.book_slot(slot, factories.user(), "general")[0] for slot in held.slots]
-        services.join_waitlist(held, factories.user())
-        services.cancel_booking(bookings[0], bookings[0].user)
+        bookings = [book_slot(slot, factories.user(), "general")[0] for slot in held.slots]
+        join_waitlist(held, factories.user())
+        cancel_booking(bookings[0], bookings[0].user)
         removed = factories.surgery_date(programme, day=date(2027, 1, 15), session=SessionKind.PM)
-        services.remove_slot(None, removed.slots[0])
+        remove_slot(None, removed.slots[0])
         factories.surgery_date(programme, day=date(2027, 1, 18), publish=False)
         factories.surgery_date(elsewhere, day=date(2027, 1, 19))
         db.session.commit()
@@ -369,7 +371,7 @@ def test_slot_picker_finds_dates_through_the_index_not_by_reading_every_date(app
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        assert services.slot_picker_page("mtc", 1, 10)
+        assert slot_picker_page("mtc", 1, 10)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     [(statement, parameters)] = ran
@@ -383,10 +385,8 @@ def test_my_bookings_shows_upcoming_then_past_and_cancelled_twenty_at_a_time(cli
     """Past bookings only grow: they come newest first, twenty a page; upcoming ones are always shown."""
     from datetime import UTC, date, datetime
 
-    from ep_events.surgeries.models import BookingStatus
-
     practitioner, programme = world["practitioner"], world["programme"]
-    upcoming, _ = services.book_slot(world["surgery_date"].slots[0], practitioner, "general")
+    upcoming, _ = book_slot(world["surgery_date"].slots[0], practitioner, "general")
     # 23 past sessions, one a day in January 2026 (written as rows: the booking rules forbid the past).
     past_dates = [factories.surgery_date(programme, day=date(2026, 1, day), now=datetime(2025, 12, 1, tzinfo=UTC))
                   for day in range(1, 24)]

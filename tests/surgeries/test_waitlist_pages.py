@@ -7,8 +7,11 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from ep_events.extensions import db
-from ep_events.surgeries import services
+from ep_events.surgeries.booking_changes import cancel_booking
+from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import OfferStatus, SlotOffer, WaitlistEntry, WaitlistStatus
+from ep_events.surgeries.settings import get_settings
+from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 from tests.conftest import sign_in
 
@@ -21,7 +24,7 @@ def full_date(app):
     with freeze_time(NOW):
         programme = factories.surgery_programme(slug="mtc")
         surgery_date = factories.surgery_date(programme, days_ahead=10)
-        bookings = [services.book_slot(slot, factories.user(), "general")[0] for slot in surgery_date.slots]
+        bookings = [book_slot(slot, factories.user(), "general")[0] for slot in surgery_date.slots]
         db.session.commit()
         yield programme, surgery_date, bookings
 
@@ -32,7 +35,7 @@ def entries(user):
 
 def test_waiting_list_page_says_the_programmes_offer_time_and_when_an_offer_would_end_in_uk_time(client, full_date):
     programme, surgery_date, _ = full_date
-    services.get_settings(programme).offer_hours = 6
+    get_settings(programme).offer_hours = 6
     db.session.commit()
     sign_in(client, factories.user())
     db.session.commit()
@@ -72,7 +75,7 @@ def test_joining_posts_once_and_joining_again_says_you_are_already_on_it(client,
 def test_slot_list_offers_leave_the_waiting_list_where_it_says_you_are_on_it(client, full_date):
     programme, surgery_date, _ = full_date
     person = factories.user()
-    entry = services.join_waitlist(surgery_date, person)
+    entry = join_waitlist(surgery_date, person)
     db.session.commit()
     sign_in(client, person)
     body = client.get("/surgeries/mtc").get_data(as_text=True)
@@ -91,7 +94,7 @@ def test_slot_list_offers_leave_the_waiting_list_where_it_says_you_are_on_it(cli
 
 def test_someone_else_cannot_take_you_off_a_waiting_list(client, full_date):
     programme, surgery_date, _ = full_date
-    entry = services.join_waitlist(surgery_date, factories.user())
+    entry = join_waitlist(surgery_date, factories.user())
     other = factories.user()
     db.session.commit()
     sign_in(client, other)
@@ -104,9 +107,9 @@ def test_someone_else_cannot_take_you_off_a_waiting_list(client, full_date):
 def offered(full_date):
     programme, surgery_date, bookings = full_date
     first, second = factories.user(), factories.user(email="second@example.org")
-    services.join_waitlist(surgery_date, first)
-    services.join_waitlist(surgery_date, second)
-    services.cancel_booking(bookings[0], bookings[0].user)
+    join_waitlist(surgery_date, first)
+    join_waitlist(surgery_date, second)
+    cancel_booking(bookings[0], bookings[0].user)
     db.session.commit()
     offer = db.session.execute(select(SlotOffer)).scalar_one()
     return offer, first, second
