@@ -87,6 +87,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
 
     _import_models()
+    from ep_events.kinds import register_kinds
+
+    register_kinds()
     # Every <int:...> in every route is a bounded ASCII id; set before any blueprint adds its rules.
     app.url_map.converters["int"] = inputs.DatabaseIdConverter
     app.before_request(inputs.reject_forbidden_characters)
@@ -108,6 +111,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata and Alembic see the whole schema."""
     from ep_events.accounts import models as _accounts  # noqa: F401
+    from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
     from ep_events.notifications import models as _notifications  # noqa: F401
     from ep_events.organisations import models as _organisations  # noqa: F401
@@ -118,19 +122,19 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from ep_events.accounts.views import bp as accounts_bp
     from ep_events.admin.views import bp as admin_bp
-    from ep_events.pages.views import bp as pages_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.manage.views import bp as manage_bp
-    from ep_events.notifications.views import bp as notifications_bp
+    from ep_events.pages.views import bp as pages_bp
+    from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(surgeries_bp)
-    app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(people_bp)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -167,6 +171,9 @@ def _limit_window(error) -> str:
 
 def _register_context(app: Flask) -> None:
     from ep_events.accounts import policy
+    from ep_events.bookings.kinds import kind_label
+
+    app.jinja_env.globals["kind_label"] = kind_label
 
     @app.context_processor
     def inject():

@@ -5,8 +5,8 @@ import threading
 import time
 
 import click
-from werkzeug.serving import run_simple
 from flask import Flask, current_app
+from werkzeug.serving import run_simple
 
 from ep_events.extensions import db
 
@@ -69,7 +69,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders():
         """Queue the reminders now due (defaults 1 day and 1 hour before); safe to run twice."""
-        from ep_events.surgeries.reminders import send_due_reminders
+        from ep_events.bookings.reminders import send_due_reminders
 
         sent = send_due_reminders()
         db.session.commit()
@@ -132,7 +132,7 @@ def _background_jobs(app: Flask) -> None:
 
 def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
-    from ep_events.surgeries.reminders import send_due_reminders
+    from ep_events.bookings.reminders import send_due_reminders
     from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
 

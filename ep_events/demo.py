@@ -11,19 +11,19 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
-from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import Programme, ProgrammeStatus
 
 PROGRAMMES = [
-    ("mtc-surgeries", "MTC Early Permanence practice surgeries", ProgrammeKind.PRACTICE_SURGERIES,
+    ("mtc-surgeries", "MTC Early Permanence practice surgeries", "practice_surgeries",
      "mtc-surgeries@example.org",
      "40-minute informal, interactive sessions on Microsoft Teams with the Midlands Together Collaboration's "
      "Early Permanence facilitators. Discuss any aspect of the MTC EP guidance or the regulations; you do not "
      "need to bring a case."),
-    ("coram-network", "Coram Early Permanence Network Days", ProgrammeKind.NETWORK_DAYS,
+    ("coram-network", "Coram Early Permanence Network Days", "network_days",
      "ep-network@example.org",
      "Three Network Days a year for member agencies: legal updates, preparing and assessing dually approved "
      "and FFA carers, managing contact, and systemic EP planning including pre-birth planning."),
-    ("ae-workshops", "Adoption England EP practice and service development workshops", ProgrammeKind.WORKSHOPS,
+    ("ae-workshops", "Adoption England EP practice and service development workshops", "workshops",
      "ep-workshops@example.org",
      "Free virtual workshops on set dates for practitioners, managers and wider agencies, on topics such as "
      "managing family time in early permanence and Hope Boxes."),

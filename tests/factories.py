@@ -9,7 +9,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
-from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.models import SessionKind, SurgeryDateStatus
 
@@ -31,7 +31,7 @@ def organisation(**kw) -> Organisation:
 def programme(**kw) -> Programme:
     n = next(_counter)
     obj = Programme(name=kw.pop("name", f"Test Programme {n}"), slug=kw.pop("slug", f"test-programme-{n}"),
-                    kind=kw.pop("kind", ProgrammeKind.PRACTICE_SURGERIES),
+                    kind=kw.pop("kind", "practice_surgeries"),
                     contact_email=kw.pop("contact_email", f"programme{n}@example.org"),
                     description=kw.pop("description", "A test programme"),
                     status=kw.pop("status", ProgrammeStatus.PUBLISHED), **kw)
@@ -64,7 +64,7 @@ def admin(**kw) -> User:
 
 
 def surgery_programme(**kw) -> Programme:
-    return programme(kind=ProgrammeKind.PRACTICE_SURGERIES, **kw)
+    return programme(kind="practice_surgeries", **kw)
 
 
 def surgery_date(programme_, days_ahead: int = 10, session=None, publish: bool = True, teams_url: str = "",

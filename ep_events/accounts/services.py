@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 
@@ -308,7 +309,7 @@ def confirm_email_change(raw_token: str) -> User:
     return user
 
 
-def delete_account(user: User, password: str) -> None:
+def delete_account(user: User, password: str, release: Callable[[User], object]) -> None:
     """Delete the account after checking the password and erase what names the person; the last site admin stays.
 
     Afterwards no table holds their address or name: emails to or about them are deleted or erased
@@ -324,12 +325,10 @@ def delete_account(user: User, password: str) -> None:
     # Every address and name the person has gone by here: the current ones and earlier ones the audit log recorded.
     identities = {user.email, user.name} | audited_identities(user.id)
     record_audit(user, "user.delete_self", user, f"{label} deleted their account")
-    # Their upcoming bookings are cancelled properly first: colleagues are told, calendar entries
-    # removed, and the slots offered to whoever is waiting.
-    from ep_events.surgeries.booking_changes import release_person
-
+    # Their upcoming bookings are cancelled properly first by every programme (`release`, from the
+    # layer above): colleagues told, calendar entries removed, places offered to whoever is waiting.
     queued_before = last_message_id()
-    release_person(user)
+    release(user)
     erase_messages_about(identities, keep_queued_after=queued_before)
     anonymise_audit(user.id, identities, label)
     # Explicit, although SQLite now enforces foreign keys too (core/database.py): an unused reset
@@ -400,3 +399,18 @@ def revoke_grant(actor: User, grant: Grant) -> None:
                  before={"role": grant.role.value, "scope": grant.scope_label})
     user.grants.remove(grant)
     db.session.flush()
+
+
+# --- Personal calendar feed address ------------------------------------------------------------
+
+def regenerate_feed_token(user: User) -> str:
+    """Give the person a new secret feed address; the old one stops working at once."""
+    user.feed_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return user.feed_token
+
+
+def user_for_feed_token(token: str) -> User | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.execute(select(User).where(User.feed_token == token)).scalar_one_or_none()

@@ -7,7 +7,6 @@ from ep_events.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
-    DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
     ResendConfirmationForm,
@@ -265,18 +264,3 @@ def confirm_email_change(token: str):
         flash(f"Your email address is now {user.email}. Sign in with it.", "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/confirm_email_change.html", form=form, new_email=change.new_email)
-
-
-@bp.route("/account/delete", methods=["GET", "POST"])
-@login_required
-def delete_account():
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        ok, _ = form.apply(lambda: services.delete_account(user, form.password.data))
-        if ok:
-            logout_user()
-            flash("Your account has been deleted.", "success")
-            return redirect(url_for("pages.home"))
-    return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
-

@@ -12,9 +12,10 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ep_events.accounts.forms import ProfileFields
 from ep_events.accounts.models import Role
+from ep_events.bookings.kinds import all_kinds, kind_label
 from ep_events.core.forms import Form
 from ep_events.organisations.models import REGIONS, OrganisationKind
-from ep_events.programmes.models import ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import ProgrammeStatus
 
 
 class OrganisationForm(Form):
@@ -35,7 +36,6 @@ class ProgrammeForm(Form):
     slug = StringField("Slug", widget=GovTextInput(), description="Used in web addresses, like mtc-surgeries",
                        validators=[InputRequired("Enter a slug"), Length(max=80)])
     kind = RadioField("Kind of programme", widget=GovRadioInput(),
-                      choices=[SelectChoice(k.value, k.label) for k in ProgrammeKind],
                       validators=[InputRequired("Choose the kind of programme")])
     contact_email = EmailField("Contact email address", widget=GovTextInput(),
                                validators=[InputRequired("Enter the programme's contact email address"),
@@ -54,6 +54,13 @@ class ProgrammeForm(Form):
                                  SelectChoice(ProgrammeStatus.PUBLISHED.value, "Published: everyone")],
                         validators=[Optional()])
     submit = SubmitField("Save programme", widget=GovSubmitInput())
+
+    def __init__(self, *args, current_kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds this site runs (ep_events/kinds.py), and the programme's own if it is not one of them.
+        self.kind.choices = [SelectChoice(kind.key, kind.label) for kind in all_kinds()]
+        if current_kind and current_kind not in {choice.value for choice in self.kind.choices}:
+            self.kind.choices.append(SelectChoice(current_kind, kind_label(current_kind)))
 
 
 class UserForm(ProfileFields, Form):

@@ -18,7 +18,7 @@ from ep_events.notifications.models import OutboxMessage, OutboxStatus
 from ep_events.organisations import services as organisations
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes import services as programmes
-from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import Programme, ProgrammeStatus
 
 bp = Blueprint("admin", __name__)
 
@@ -82,12 +82,12 @@ def programme_edit(programme_id: int | None = None):
     programme = _get_or_404(Programme, programme_id) if programme_id else None
     data = None
     if programme and request.method == "GET":
-        data = {"name": programme.name, "slug": programme.slug, "kind": programme.kind.value,
+        data = {"name": programme.name, "slug": programme.slug, "kind": programme.kind,
                 "contact_email": programme.contact_email, "description": programme.description,
                 "teams_provider": programme.teams_provider, "status": programme.status.value}
-    form = ProgrammeForm(data=data)
+    form = ProgrammeForm(data=data, current_kind=programme.kind if programme else None)
     if form.validate_on_submit():
-        args = (form.name.data, form.slug.data, ProgrammeKind(form.kind.data), form.contact_email.data,
+        args = (form.name.data, form.slug.data, form.kind.data, form.contact_email.data,
                 form.description.data or "", form.teams_provider.data or "manual")
         if programme is None:
             ok, _ = form.apply(lambda: programmes.create_programme(current_user, *args))

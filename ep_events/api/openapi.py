@@ -2,6 +2,8 @@
 
 from flask import current_app
 
+from ep_events.bookings.kinds import all_kinds
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -16,18 +18,40 @@ ERROR = {
 EVENT = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["id", "programme", "title", "starts_at", "ends_at", "places_left", "url"],
+    "required": ["id", "kind", "programme", "title", "starts_at", "ends_at", "online", "venue", "places_left", "url",
+                 "details"],
     "properties": {
         "id": {"type": "string", "description": "Stable identifier, e.g. surgery-date-12"},
+        "kind": {"type": "string", "description": "The kind of programme; says which fields `details` has"},
         "programme": {"type": "object", "additionalProperties": False, "required": ["slug", "name"],
                       "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}},
         "title": {"type": "string"},
         "starts_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"},
         "ends_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"},
+        "online": {"type": "boolean", "description": "Held online (Microsoft Teams) rather than at a venue"},
+        "venue": {"type": ["string", "null"], "description": "Where it is held, when in person"},
         "places_left": {"type": "integer", "minimum": 0},
         "url": {"type": "string", "format": "uri", "description": "The page to book on"},
     },
 }
+
+
+def _details_schemas() -> dict:
+    """One schema per programme kind for the event's `details`: the fields that kind adds."""
+    return {f"{kind.key}_details": {
+        "type": "object", "title": f"{kind.label}: details", "additionalProperties": False,
+        "description": f"The `details` of an event whose `kind` is `{kind.key}`",
+        "required": [field.name for field in kind.api_fields],
+        "properties": {field.name: {"type": field.type, "description": field.description}
+                       for field in kind.api_fields},
+    } for kind in all_kinds()}
+
+
+def _event_schema(details: dict) -> dict:
+    properties = dict(EVENT["properties"])
+    properties["details"] = {"description": "The fields this kind of programme adds",
+                             "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in details]}
+    return EVENT | {"properties": properties}
 
 
 def _json(schema_ref: str) -> dict:
@@ -35,6 +59,7 @@ def _json(schema_ref: str) -> dict:
 
 
 def openapi_document() -> dict:
+    details = _details_schemas()
     return {
         "openapi": "3.1.0",
         "info": {"title": "EP Events API", "version": "1.0.0",
@@ -70,5 +95,5 @@ def openapi_document() -> dict:
                 },
             }},
         },
-        "components": {"schemas": {"Event": EVENT, "Error": ERROR}},
+        "components": {"schemas": {"Event": _event_schema(details), "Error": ERROR} | details},
     }

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime, time
 from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ep_events.api.events import find_event, upcoming_events
 from ep_events.api.openapi import openapi_document
+from ep_events.bookings.public import find_event, upcoming_events
 from ep_events.core.inputs import EARLIEST_YEAR, LATEST_YEAR, parse_iso_date
 from ep_events.extensions import csrf
 from ep_events.notifications.calendar import build_feed

@@ -36,7 +36,8 @@ ACTION_LABELS = {
 TARGET_LABELS = {
     "Organisation": "Organisation", "Programme": "Programme", "User": "Person", "OutboxMessage": "Email",
     "Grant": "Role", "SurgeryDate": "Surgery date", "SurgerySlot": "Surgery slot", "SurgeryBooking": "Booking",
-    "SlotOffer": "Waiting-list offer", "WaitlistEntry": "Waiting-list place",
+    "SlotOffer": "Waiting-list offer", "SurgeryWaitlistEntry": "Waiting-list place",
+    "WaitlistEntry": "Waiting-list place",
 }
 
 FIELD_LABELS = {

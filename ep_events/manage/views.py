@@ -3,14 +3,13 @@ from flask_login import current_user, login_required
 
 from ep_events.accounts.models import Role
 from ep_events.accounts.policy import can_manage_programme, is_admin, require, runs_a_programme
-from ep_events.programmes.models import ProgrammeKind
 from ep_events.programmes.services import list_programmes
 from ep_events.surgeries.staff import staff_tools as surgery_tools
 
 bp = Blueprint("manage", __name__)
 
 # Each programme kind that has staff tools says what they are; the others have none yet.
-TOOLS = {ProgrammeKind.PRACTICE_SURGERIES: surgery_tools}
+TOOLS = {"practice_surgeries": surgery_tools}
 
 
 def _programmes_run_by(user) -> list:

@@ -7,20 +7,6 @@ from ep_events.core.models import TimestampMixin
 from ep_events.extensions import db
 
 
-class ProgrammeKind(enum.Enum):
-    PRACTICE_SURGERIES = "practice_surgeries"
-    NETWORK_DAYS = "network_days"
-    WORKSHOPS = "workshops"
-
-    @property
-    def label(self) -> str:
-        return {
-            "practice_surgeries": "Practice surgeries",
-            "network_days": "Network days",
-            "workshops": "Workshops",
-        }[self.value]
-
-
 class ProgrammeStatus(enum.Enum):
     """A new programme is a draft, seen only by site admins and its organisers, until an admin publishes it."""
 
@@ -38,10 +24,8 @@ class Programme(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
-    kind: Mapped[ProgrammeKind] = mapped_column(
-        Enum(ProgrammeKind, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e]),
-        nullable=False,
-    )
+    # Which programme kind runs it: a key of a kind listed in ep_events/kinds.py (e.g. "practice_surgeries").
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
     contact_email: Mapped[str] = mapped_column(String(320), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # How Teams joining links are made: "manual" (pasted by a facilitator) or "graph" (Microsoft Graph).

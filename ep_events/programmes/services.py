@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ep_events.core.audit import record_audit, snapshot
 from ep_events.core.errors import DomainError
 from ep_events.extensions import db
-from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import Programme, ProgrammeStatus
 
 FIELDS = ("name", "slug", "kind", "contact_email", "description", "teams_provider", "status")
 TEAMS_PROVIDERS = ("manual", "graph")
@@ -42,7 +42,7 @@ def _check_provider(teams_provider: str) -> None:
         raise DomainError("Choose how Teams joining links are made", field="teams_provider")
 
 
-def create_programme(actor, name: str, slug: str, kind: ProgrammeKind, contact_email: str,
+def create_programme(actor, name: str, slug: str, kind: str, contact_email: str,
                      description: str, teams_provider: str = "manual") -> Programme:
     """Create a programme with a unique slug, as a draft (only admins and its organisers see it), audited."""
     slug = slug.strip().lower()
@@ -58,7 +58,7 @@ def create_programme(actor, name: str, slug: str, kind: ProgrammeKind, contact_e
     return programme
 
 
-def update_programme(actor, programme: Programme, name: str, slug: str, kind: ProgrammeKind,
+def update_programme(actor, programme: Programme, name: str, slug: str, kind: str,
                      contact_email: str, description: str, teams_provider: str = "manual",
                      status: ProgrammeStatus | None = None) -> Programme:
     """Change a programme (publishing it, or taking it back to draft), audited with before and after."""

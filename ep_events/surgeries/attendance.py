@@ -45,7 +45,9 @@ def mark_attendance(actor, booking: SurgeryBooking, attendance: Attendance, now:
     if not booking.is_confirmed:
         raise DomainError("This booking was cancelled")
     before = booking.attendance.value
-    booking.attendance = attendance
+    # The shared attendance record (CPD and reports read it): a surgery that happened lasted its slot.
+    minutes = int((booking.slot.ends_at - booking.slot.starts_at).total_seconds() // 60)
+    booking.mark_attendance(attendance, actor, now, minutes=minutes)
     db.session.flush()
     record_audit(actor, "surgery.attendance", booking, f"{booking.user.email}: {attendance.label}",
                  before={"attendance": before}, after={"attendance": attendance.value})

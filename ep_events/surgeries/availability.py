@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from ep_events.core.models import UTCDateTime
 from ep_events.core.time import uk_time, utcnow
 from ep_events.extensions import db
-from ep_events.programmes.models import Programme, ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.models import (
     DATE_LONGEST,
+    PROGRAMME_KIND,
     BookingStatus,
     OfferStatus,
     SessionKind,
@@ -60,8 +61,8 @@ class DateAvailability:
 
 def _slot_taken():
     """SQL: the slot has a confirmed booking or is held for a waiting-list offer."""
-    booked = (select(SurgeryBooking.id).where(SurgeryBooking.slot_id == SurgerySlot.id,
-                                              SurgeryBooking.status == BookingStatus.CONFIRMED).exists())
+    held = SurgeryBooking.__table__.c.held_slot_id  # one table, one unique index: no join to `place`
+    booked = select(held).where(held == SurgerySlot.id).exists()
     offered = (select(SlotOffer.id).where(SlotOffer.slot_id == SurgerySlot.id,
                                           SlotOffer.status == OfferStatus.OPEN).exists())
     return or_(booked, offered)
@@ -156,33 +157,9 @@ def upcoming_availability(programme, now: datetime | None = None, limit: int | N
 
 # --- Public events (programme feed and API) ----------------------------------------------------
 
-@dataclass
-class PublicSurgeryDate:
-    surgery_date: SurgeryDate
-    places_left: int
-
-
-def public_surgery_dates(programme_slug: str | None = None, starts_from: datetime | None = None,
-                         starts_before: datetime | None = None, date_id: int | None = None,
-                         now: datetime | None = None) -> list[PublicSurgeryDate]:
-    """Upcoming published surgery dates with their free places: no personal data."""
-
-    now = now or utcnow()
-    query = (select(SurgeryDate).join(Programme)
-             .where(SurgeryDate.status == SurgeryDateStatus.PUBLISHED, SurgeryDate.ends_at > now,
-                    Programme.status == ProgrammeStatus.PUBLISHED)
-             .order_by(SurgeryDate.starts_at, SurgeryDate.id)
-             .options(selectinload(SurgeryDate.programme)))
-    if programme_slug:
-        query = query.where(Programme.slug == programme_slug)
-    if starts_from:
-        query = query.where(SurgeryDate.starts_at >= starts_from)
-    if starts_before:
-        query = query.where(SurgeryDate.starts_at < starts_before)
-    if date_id is not None:
-        query = query.where(SurgeryDate.id == date_id)
-    dates = list(db.session.execute(query).scalars())
-    # One count per programme (each has its own booking close), not one per date.
+def free_places(dates: list[SurgeryDate], now: datetime) -> dict[int, int]:
+    """Bookable slots per date (for the public listings): one count per programme, since each has its
+    own booking close, not one per date."""
     by_programme: dict[int, list[SurgeryDate]] = {}
     for surgery_date in dates:
         by_programme.setdefault(surgery_date.programme_id, []).append(surgery_date)
@@ -194,7 +171,7 @@ def public_surgery_dates(programme_slug: str | None = None, starts_from: datetim
             .where(SurgerySlot.surgery_date_id.in_([d.id for d in programme_dates]), _slot_free(now + close))
             .group_by(SurgerySlot.surgery_date_id)
         ).all())
-    return [PublicSurgeryDate(surgery_date, places.get(surgery_date.id, 0)) for surgery_date in dates]
+    return places
 
 
 # --- The slot picker ---------------------------------------------------------------------------
@@ -221,7 +198,7 @@ _PICKER_PROGRAMME = (
     select(Programme.id, Programme.slug, Programme.name, Programme.description, SurgerySettings.slot_minutes,
            SurgerySettings.booking_close_hours, SurgerySettings.max_upcoming_bookings, Programme.status)
     .outerjoin(SurgerySettings, SurgerySettings.programme_id == Programme.id)
-    .where(Programme.slug == bindparam("slug"), Programme.kind == ProgrammeKind.PRACTICE_SURGERIES)
+    .where(Programme.slug == bindparam("slug"), Programme.kind == PROGRAMME_KIND)
 )
 
 

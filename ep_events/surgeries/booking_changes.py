@@ -58,7 +58,7 @@ def move_booking(booking: SurgeryBooking, new_slot: SurgerySlot, actor, now: dat
         raise DomainError("You can only move to a slot of the same programme", field="slot")
     check_slot_bookable(new_slot, now)
     old_slot = booking.slot
-    booking.slot_id = new_slot.id
+    booking.occupy(new_slot)
     booking.sequence += 1
     try:
         db.session.flush()

@@ -6,10 +6,9 @@ confirmed bookings guarantees one booking per slot whatever happens between peop
 """
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -161,7 +160,7 @@ def book_slot(slot: SurgerySlot, user, theme: str, outline: str = "", colleagues
         return existing, False
     check_slot_bookable(slot, now, for_offer=offer)
     check_limit(user, slot.surgery_date.programme, now)
-    booking = SurgeryBooking(slot_id=slot.id, user_id=user.id, theme=theme, outline=outline, colleagues=colleagues)
+    booking = SurgeryBooking(slot=slot, user=user, theme=theme, outline=outline, colleagues=colleagues)
     db.session.add(booking)
     try:
         db.session.flush()
@@ -190,42 +189,6 @@ def user_bookings(user, programme=None) -> list[SurgeryBooking]:
     if programme is not None:
         query = query.join(SurgeryDate).where(SurgeryDate.programme_id == programme.id)
     return list(db.session.execute(query).scalars())
-
-
-@dataclass
-class MyBookings:
-    upcoming: list[SurgeryBooking]
-    past: list[SurgeryBooking]
-    has_earlier: bool
-
-
-def my_bookings(user, page: int = 1, per_page: int = 20, now: datetime | None = None) -> MyBookings:
-    """Upcoming confirmed bookings, soonest first, all of them (each programme's limit keeps them few);
-    past and cancelled ones, latest first, a page at a time (they only grow)."""
-    now = now or utcnow()
-    query = (select(SurgeryBooking).join(SurgerySlot).where(SurgeryBooking.user_id == user.id)
-             .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
-                      .selectinload(SurgeryDate.programme)))
-    upcoming = and_(SurgeryBooking.status == BookingStatus.CONFIRMED, SurgerySlot.ends_at > now)
-    coming = db.session.execute(query.where(upcoming).order_by(SurgerySlot.starts_at)).scalars().all()
-    past = db.session.execute(
-        query.where(~upcoming).order_by(SurgerySlot.starts_at.desc(), SurgeryBooking.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)  # one more, to know whether there are earlier ones
-    ).scalars().all()
-    return MyBookings(list(coming), list(past[:per_page]), len(past) > per_page)
-
-
-def feed_bookings(user) -> list[SurgeryBooking]:
-    """A person's confirmed bookings from 90 days ago on, for their calendar feed."""
-    since = utcnow() - timedelta(days=90)
-    return list(db.session.execute(
-        select(SurgeryBooking).join(SurgerySlot)
-        .where(SurgeryBooking.user_id == user.id, SurgeryBooking.status == BookingStatus.CONFIRMED,
-               SurgerySlot.starts_at >= since)
-        .order_by(SurgerySlot.starts_at)
-        .options(selectinload(SurgeryBooking.slot).selectinload(SurgerySlot.surgery_date)
-                 .selectinload(SurgeryDate.programme), selectinload(SurgeryBooking.user))
-    ).scalars())
 
 
 def booking_invite(booking: SurgeryBooking) -> str:

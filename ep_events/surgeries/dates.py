@@ -29,7 +29,7 @@ from ep_events.surgeries.models import (
     SurgeryDateStatus,
     SurgerySettings,
     SurgerySlot,
-    WaitlistEntry,
+    SurgeryWaitlistEntry,
     WaitlistStatus,
 )
 from ep_events.surgeries.settings import get_settings
@@ -295,9 +295,9 @@ def facilitator_cancel_date(actor, surgery_date: SurgeryDate, message: str, now:
             if booking_for_slot(slot) is not None:
                 cancelled += 1
             facilitator_cancel_slot(actor, slot, message, now)
-    for entry in db.session.execute(select(WaitlistEntry).where(
-            WaitlistEntry.surgery_date_id == surgery_date.id,
-            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))).scalars():
+    for entry in db.session.execute(select(SurgeryWaitlistEntry).where(
+            SurgeryWaitlistEntry.surgery_date_id == surgery_date.id,
+            SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))).scalars():
         entry.status = WaitlistStatus.LEFT
     surgery_date.status = SurgeryDateStatus.CANCELLED
     surgery_date.cancel_message = message.strip()

@@ -112,7 +112,7 @@ def send_waitlist_joined(entry, terms) -> None:
     programme = surgery_date.programme
     queue_email(entry.user.email, "surgeries/waitlist_joined", recipient_name=entry.user.name, programme=programme,
                 label=surgery_date.label, offer_hours=terms.offer_hours, close_hours=terms.booking_close_hours,
-                bookings_url=external_url("surgeries.my_bookings"),
+                bookings_url=external_url("people.my_bookings"),
                 dates_url=external_url("surgeries.programme_slots", slug=programme.slug))
 
 

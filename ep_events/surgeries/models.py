@@ -1,18 +1,27 @@
+"""Practice surgeries' own tables; their dates, bookings and waiting lists extend the shared booking core."""
+
 import enum
-import uuid
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, Time, text
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, synonym
 
-from ep_events.core.models import TimestampMixin, UTCDateTime
-from ep_events.core.time import utcnow
+from ep_events.bookings.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    Place,
+    PlaceStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+    db_enum,
+)
+from ep_events.core.models import UTCDateTime
+from ep_events.core.time import uk_date, utcnow
 from ep_events.extensions import db
 
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+__all__ = ["Attendance", "WaitlistStatus"]  # shared enums, imported from here by the surgery code
 
 
 # The seven themes of the MTC flyer, worded as there, plus a general discussion.
@@ -68,40 +77,37 @@ class SessionKind(enum.Enum):
         return {"am": "AM", "pm": "PM", "custom": "Custom"}[self.value]
 
 
-class SurgeryDateStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
+# The shared statuses, under the names the surgery code has always used.
+SurgeryDateStatus = EventStatus
+BookingStatus = PlaceStatus
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
+SURGERY_TITLE = "Practice surgery"
+PROGRAMME_KIND = "practice_surgeries"  # Programme.kind of a surgery programme (its ProgrammeKindSpec key)
 
 # A date's window lies within one UK day (25 hours at most, the day the clocks go back); with a margin,
 # "ends after now" implies "starts after now - DATE_LONGEST", which an index can find in order.
 DATE_LONGEST = timedelta(days=2)
 
 
-class SurgeryDate(TimestampMixin, db.Model):
-    __tablename__ = "surgery_date"
-    # The slot picker's search: a programme's published dates in time order.
-    __table_args__ = (Index("ix_surgery_date_programme_status_starts", "programme_id", "status", "starts_at"),)
+class SurgeryDate(Event):
+    """A morning or afternoon (or custom window) of surgery slots: an `Event` with its day and session."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False)
+    __tablename__ = "surgery_date"
+    __mapper_args__ = {"polymorphic_identity": "surgery_date"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, nullable=False)
-    session: Mapped[SessionKind] = mapped_column(_enum(SessionKind), nullable=False)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    status: Mapped[SurgeryDateStatus] = mapped_column(_enum(SurgeryDateStatus), nullable=False,
-                                                      default=SurgeryDateStatus.DRAFT)
-    teams_url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    session: Mapped[SessionKind] = mapped_column(db_enum(SessionKind), nullable=False)
     cancel_message: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
-    programme = relationship("Programme")
+    # The Teams joining link is the event's online address.
+    teams_url = synonym("online_url")
     slots = relationship("SurgerySlot", back_populates="surgery_date", order_by="SurgerySlot.starts_at",
                          cascade="all, delete-orphan")
+
+    def __init__(self, **values):
+        values.setdefault("title", SURGERY_TITLE)
+        super().__init__(**values)
 
     @property
     def label(self) -> str:
@@ -112,8 +118,6 @@ class SurgeryDate(TimestampMixin, db.Model):
 def date_label(starts_at: datetime, session: SessionKind) -> str:
     """'Tuesday 16 June 2026 – AM': how a surgery date is named everywhere (remembered: the slot
     picker names ten dates on every page it serves)."""
-    from ep_events.core.time import uk_date
-
     return uk_date(starts_at) if session is SessionKind.CUSTOM else f"{uk_date(starts_at)} – {session.label}"
 
 
@@ -131,120 +135,73 @@ class SurgerySlot(db.Model):
                                                  nullable=False, index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    status: Mapped[SlotStatus] = mapped_column(_enum(SlotStatus), nullable=False, default=SlotStatus.OPEN)
+    status: Mapped[SlotStatus] = mapped_column(db_enum(SlotStatus), nullable=False, default=SlotStatus.OPEN)
 
     surgery_date = relationship("SurgeryDate", back_populates="slots")
 
 
-class BookingStatus(enum.Enum):
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
+class SurgeryBooking(Place):
+    """One person's booking of one slot: a `Place` with its slot, theme, outline and colleagues.
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-
-class Attendance(enum.Enum):
-    UNKNOWN = "unknown"
-    ATTENDED = "attended"
-    DID_NOT_ATTEND = "did_not_attend"
-
-    @property
-    def label(self) -> str:
-        return {"unknown": "Not marked", "attended": "Attended", "did_not_attend": "Did not attend"}[self.value]
-
-
-def _new_uid() -> str:
-    return f"{uuid.uuid4()}@ep-events"
-
-
-class SurgeryBooking(TimestampMixin, db.Model):
-    """One person's booking of one slot. A move changes the slot but keeps the booking (and its UID)."""
+    A move changes the slot but keeps the booking (and its calendar UID).
+    """
 
     __tablename__ = "surgery_booking"
-    __table_args__ = (
-        # The database, not Python, guarantees one confirmed booking per slot.
-        Index("uq_surgery_booking_confirmed_slot", "slot_id", unique=True,
-              sqlite_where=text("status = 'confirmed'"), postgresql_where=text("status = 'confirmed'")),
-    )
+    __mapper_args__ = {"polymorphic_identity": "surgery_booking"}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(100), unique=True, nullable=False, default=_new_uid)
-    sequence: Mapped[int] = mapped_column(nullable=False, default=0)
+    id: Mapped[int] = mapped_column(ForeignKey("place.id", ondelete="CASCADE"), primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("surgery_slot.id", ondelete="CASCADE"), nullable=False,
                                          index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), nullable=False,
-                                                  default=BookingStatus.CONFIRMED)
+    # The slot while the booking is confirmed, None once cancelled: being unique, the database (not
+    # Python) guarantees one confirmed booking per slot, and "is this slot taken" reads one index of
+    # one table. (Not a second foreign key: slot_id already ties the booking to its slot.)
+    held_slot_id: Mapped[int | None] = mapped_column(unique=True)
     theme: Mapped[str] = mapped_column(String(40), nullable=False)
     outline: Mapped[str] = mapped_column(Text, nullable=False, default="")
     outline_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     colleagues: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    cancel_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    attendance: Mapped[Attendance] = mapped_column(_enum(Attendance), nullable=False, default=Attendance.UNKNOWN)
 
     slot = relationship("SurgerySlot")
-    user = relationship("User", foreign_keys=[user_id])
+
+    def __init__(self, slot=None, **values):
+        super().__init__(**values)
+        if slot is not None:
+            self.occupy(slot)
+
+    def occupy(self, slot: "SurgerySlot") -> None:
+        """Put the booking on a slot: its event, its times, and (while confirmed) the slot's one place."""
+        self.slot = slot
+        self.event = slot.surgery_date
+        self.starts_at, self.ends_at = slot.starts_at, slot.ends_at
+        if self.status in (None, PlaceStatus.CONFIRMED):
+            if slot.id is None:
+                db.session.flush()
+            self.held_slot_id = slot.id
 
     @property
     def theme_label(self) -> str:
         return THEME_LABELS.get(self.theme, self.theme)
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.status is BookingStatus.CONFIRMED
-
     def can_change(self, now: datetime) -> bool:
         """Whether the booker may still move or cancel it: confirmed, and the slot has not started."""
         return self.is_confirmed and self.slot.starts_at > now
 
-    @property
-    def cancelled_by_booker(self) -> bool:
-        """Cancelled by the person who booked it (rather than by a facilitator)."""
-        return self.cancelled_at is not None and self.cancelled_by_id == self.user_id
-
     def cancel(self, at: datetime, by, reason: str = "") -> None:
-        if self.status is not BookingStatus.CONFIRMED:
-            from ep_events.core.errors import DomainError
-
-            raise DomainError("This booking is already cancelled")
-        self.status = BookingStatus.CANCELLED
-        self.cancelled_at = at
-        self.cancelled_by_id = getattr(by, "id", None)
-        self.cancel_reason = reason
-        self.sequence += 1
+        super().cancel(at, by, reason)
+        self.held_slot_id = None
 
 
-class WaitlistStatus(enum.Enum):
-    WAITING = "waiting"
-    OFFERED = "offered"
-    BOOKED = "booked"
-    EXPIRED = "expired"
-    LEFT = "left"
-    DECLINED = "declined"  # said "No thanks" to an offer: off the list, the slot went to the next person
+class SurgeryWaitlistEntry(WaitlistEntry):
+    """Waiting for a slot on a full surgery date, with the theme they would bring."""
 
-
-class WaitlistEntry(TimestampMixin, db.Model):
     __tablename__ = "surgery_waitlist_entry"
-    __table_args__ = (
-        Index("uq_surgery_waitlist_active", "surgery_date_id", "user_id", unique=True,
-              sqlite_where=text("status IN ('waiting', 'offered')"),
-              postgresql_where=text("status IN ('waiting', 'offered')")),
-    )
+    __mapper_args__ = {"polymorphic_identity": "surgery_waitlist_entry"}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    surgery_date_id: Mapped[int] = mapped_column(ForeignKey("surgery_date.id", ondelete="CASCADE"),
-                                                 nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    status: Mapped[WaitlistStatus] = mapped_column(_enum(WaitlistStatus), nullable=False,
-                                                   default=WaitlistStatus.WAITING)
+    id: Mapped[int] = mapped_column(ForeignKey("waitlist_entry.id", ondelete="CASCADE"), primary_key=True)
     theme: Mapped[str] = mapped_column(String(40), nullable=False, default="general")
 
-    surgery_date = relationship("SurgeryDate")
-    user = relationship("User")
+    surgery_date_id = synonym("event_id")
+    surgery_date = synonym("event")
 
 
 class OfferStatus(enum.Enum):
@@ -269,12 +226,12 @@ class SlotOffer(db.Model):
                                          index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("surgery_waitlist_entry.id", ondelete="CASCADE"),
                                           nullable=False, index=True)
-    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), nullable=False, default=OfferStatus.OPEN)
+    status: Mapped[OfferStatus] = mapped_column(db_enum(OfferStatus), nullable=False, default=OfferStatus.OPEN)
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot = relationship("SurgerySlot")
-    entry = relationship("WaitlistEntry")
+    entry = relationship("SurgeryWaitlistEntry")
 
 

@@ -18,7 +18,7 @@ from ep_events.core.limits import sends_email
 from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import uk_date, uk_time, utcnow
 from ep_events.extensions import db, login_manager
-from ep_events.programmes.models import Programme, ProgrammeKind
+from ep_events.programmes.models import Programme
 from ep_events.surgeries import attendance, availability, booking_changes, bookings, dates, waitlist
 from ep_events.surgeries.forms import (
     AttendanceForm,
@@ -35,13 +35,14 @@ from ep_events.surgeries.forms import (
     WaitlistForm,
 )
 from ep_events.surgeries.models import (
+    PROGRAMME_KIND,
     SessionKind,
     SlotOffer,
     SurgeryBooking,
     SurgeryDate,
     SurgeryDateStatus,
     SurgerySlot,
-    WaitlistEntry,
+    SurgeryWaitlistEntry,
 )
 from ep_events.surgeries.settings import SETTING_FIELDS, get_settings, reminder_hours, update_settings
 
@@ -53,7 +54,7 @@ _PROGRAMME_BY_SLUG = select(Programme).where(Programme.slug == bindparam("slug")
 
 def _programme(slug: str) -> Programme:
     programme = db.session.execute(_PROGRAMME_BY_SLUG, {"slug": slug}).scalar_one_or_none()
-    if programme is None or programme.kind is not ProgrammeKind.PRACTICE_SURGERIES:
+    if programme is None or programme.kind != PROGRAMME_KIND:
         abort(404)
     return programme
 
@@ -177,17 +178,6 @@ def booking_invite(booking_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/bookings")
-@login_required
-def my_bookings():
-    page = _page_number()
-    mine = bookings.my_bookings(current_user, page, PAST_BOOKINGS_PER_PAGE)
-    return render_template("surgeries/my_bookings.html", upcoming=mine.upcoming, past=mine.past, page=page,
-                           has_earlier=mine.has_earlier,
-                           waitlist=waitlist.user_waitlist(current_user),
-                           offers=waitlist.open_offers_for(current_user), slot_label=_slot_label)
-
-
 @bp.route("/bookings/<int:booking_id>")
 @login_required
 def booking_detail(booking_id: int):
@@ -215,7 +205,7 @@ def cancel_booking(booking_id: int):
         ok, _ = form.apply(lambda: booking_changes.cancel_booking(booking, current_user, form.reason.data or ""))
         if ok:
             flash("Your booking is cancelled. We have emailed you and removed it from your calendar.", "success")
-            return redirect(url_for("surgeries.my_bookings"))
+            return redirect(url_for("people.my_bookings"))
     return render_template("surgeries/cancel.html", form=form, booking=booking,
                            slot_label=_slot_label(booking.slot)), _status(form)
 
@@ -267,7 +257,7 @@ def join_waitlist(date_id: int):
 @login_required
 @sends_email  # leaving while offered a slot passes it to the next person, who is emailed
 def leave_waitlist(entry_id: int):
-    entry = db.get_or_404(WaitlistEntry, entry_id)
+    entry = db.get_or_404(SurgeryWaitlistEntry, entry_id)
     if entry.user_id != current_user.id:
         abort(404)
     if ButtonForm().validate_on_submit():
@@ -281,7 +271,21 @@ def leave_waitlist(entry_id: int):
             flash(f"You have left the waiting list for {entry.surgery_date.label}.", "success")
     if request.form.get("return_to") == "dates":  # the slot picker's "Leave the waiting list"
         return redirect(url_for("surgeries.programme_slots", slug=entry.surgery_date.programme.slug))
-    return redirect(url_for("surgeries.my_bookings"))
+    return redirect(url_for("people.my_bookings"))
+
+
+@bp.route("/waitlist/<int:entry_id>")
+@login_required
+def waitlist_entry(entry_id: int):
+    """From My bookings: the offer made to this waiting-list entry, or the date's slots if none is open."""
+    entry = db.session.get(SurgeryWaitlistEntry, entry_id)
+    if entry is None or entry.user_id != current_user.id:
+        abort(404)
+    offer = waitlist.open_offer_for_entry(entry)
+    if offer is not None:
+        return redirect(url_for("surgeries.offer", offer_id=offer.id))
+    return redirect(url_for("surgeries.programme_slots", slug=entry.surgery_date.programme.slug)
+                    + f"#date-{entry.surgery_date_id}")
 
 
 @bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
@@ -317,7 +321,7 @@ def decline_offer(offer_id: int):
         db.session.commit()
         flash("You said no thanks, so the slot goes to the next person waiting. You have left the waiting list "
               f"for {slot_offer.slot.surgery_date.label}.", "success")
-    return redirect(url_for("surgeries.my_bookings"))
+    return redirect(url_for("people.my_bookings"))
 
 
 # --- Facilitators ------------------------------------------------------------------------------

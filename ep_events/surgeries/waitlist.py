@@ -24,7 +24,7 @@ from ep_events.surgeries.models import (
     SurgeryDateStatus,
     SurgerySettings,
     SurgerySlot,
-    WaitlistEntry,
+    SurgeryWaitlistEntry,
     WaitlistStatus,
 )
 from ep_events.surgeries.settings import get_settings
@@ -34,34 +34,40 @@ class AlreadyOnWaitlist(DomainError):
     pass
 
 
-def waitlist_entry_for(surgery_date: SurgeryDate, user) -> WaitlistEntry | None:
+def waitlist_entry_for(surgery_date: SurgeryDate, user) -> SurgeryWaitlistEntry | None:
     """The person's current place on a date's waiting list (waiting or offered a slot), if any."""
     return db.session.execute(
-        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id, WaitlistEntry.user_id == user.id,
-                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+        select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == surgery_date.id, SurgeryWaitlistEntry.user_id == user.id,
+                                    SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
     ).scalar_one_or_none()
 
 
-def user_waitlist(user) -> list[WaitlistEntry]:
+def user_waitlist(user) -> list[SurgeryWaitlistEntry]:
     return list(db.session.execute(
-        select(WaitlistEntry).where(WaitlistEntry.user_id == user.id,
-                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-        .options(selectinload(WaitlistEntry.surgery_date))
+        select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.user_id == user.id,
+                                    SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+        .options(selectinload(SurgeryWaitlistEntry.surgery_date))
     ).scalars())
+
+
+def open_offer_for_entry(entry: SurgeryWaitlistEntry) -> SlotOffer | None:
+    return db.session.execute(
+        select(SlotOffer).where(SlotOffer.entry_id == entry.id, SlotOffer.status == OfferStatus.OPEN)
+    ).scalar_one_or_none()
 
 
 def open_offers_for(user) -> list[SlotOffer]:
     return list(db.session.execute(
-        select(SlotOffer).join(WaitlistEntry).where(WaitlistEntry.user_id == user.id,
+        select(SlotOffer).join(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.user_id == user.id,
                                                     SlotOffer.status == OfferStatus.OPEN)
     ).scalars())
 
 
-def waitlist_for_date(surgery_date: SurgeryDate) -> list[WaitlistEntry]:
+def waitlist_for_date(surgery_date: SurgeryDate) -> list[SurgeryWaitlistEntry]:
     return list(db.session.execute(
-        select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == surgery_date.id,
-                                    WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id).options(selectinload(WaitlistEntry.user))
+        select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == surgery_date.id,
+                                    SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+        .order_by(SurgeryWaitlistEntry.created_at, SurgeryWaitlistEntry.id).options(selectinload(SurgeryWaitlistEntry.user))
     ).scalars())
 
 
@@ -92,7 +98,7 @@ def offer_terms(surgery_date: SurgeryDate, now: datetime | None = None) -> Offer
 
 
 def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: datetime | None = None
-                  ) -> WaitlistEntry:
+                  ) -> SurgeryWaitlistEntry:
     """Join the waiting list of a full date, once (joining again is refused), and email to confirm."""
     now = now or utcnow()
     if theme not in THEME_LABELS:
@@ -108,7 +114,7 @@ def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: 
     lock_person(user)
     if waitlist_entry_for(surgery_date, user) is not None:
         raise AlreadyOnWaitlist(f"You are already on the waiting list for {surgery_date.label}")
-    entry = WaitlistEntry(surgery_date_id=surgery_date.id, user_id=user.id, theme=theme)
+    entry = SurgeryWaitlistEntry(surgery_date_id=surgery_date.id, user_id=user.id, theme=theme)
     db.session.add(entry)
     db.session.flush()
     record_audit(user, "surgery.waitlist.join", entry, f"{user.email} joined the waiting list for {surgery_date.label}")
@@ -116,7 +122,7 @@ def join_waitlist(surgery_date: SurgeryDate, user, theme: str = "general", now: 
     return entry
 
 
-def leave_waitlist(entry: WaitlistEntry, user) -> None:
+def leave_waitlist(entry: SurgeryWaitlistEntry, user) -> None:
     if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
         raise DomainError("You are not on this waiting list")
     if entry.status is WaitlistStatus.OFFERED:
@@ -129,7 +135,7 @@ def leave_waitlist(entry: WaitlistEntry, user) -> None:
     db.session.flush()
 
 
-def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: WaitlistEntry | None = None) -> SlotOffer | None:
+def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: SurgeryWaitlistEntry | None = None) -> SlotOffer | None:
     """Offer a slot that has just become free to the first person waiting for its date."""
     slot = refresh_slot(slot)
     if slot.status is not SlotStatus.OPEN or slot.surgery_date.status is not SurgeryDateStatus.PUBLISHED:
@@ -139,15 +145,16 @@ def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: WaitlistEn
     expires_at = _offer_expiry(slot.starts_at, get_settings(slot.surgery_date.programme), now)
     if expires_at <= now:
         return None
-    query = (select(WaitlistEntry).where(WaitlistEntry.surgery_date_id == slot.surgery_date_id,
-                                         WaitlistEntry.status == WaitlistStatus.WAITING)
-             .order_by(WaitlistEntry.created_at, WaitlistEntry.id).limit(1))
+    query = (select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == slot.surgery_date_id,
+                                         SurgeryWaitlistEntry.status == WaitlistStatus.WAITING)
+             .order_by(SurgeryWaitlistEntry.created_at, SurgeryWaitlistEntry.id).limit(1))
     if exclude_entry is not None:
-        query = query.where(WaitlistEntry.id != exclude_entry.id)
+        query = query.where(SurgeryWaitlistEntry.id != exclude_entry.id)
     entry = db.session.execute(query).scalar_one_or_none()
     if entry is None:
         return None
     entry.status = WaitlistStatus.OFFERED
+    entry.offer_expires_at = expires_at
     offer = SlotOffer(slot=slot, entry=entry, offered_at=now, expires_at=expires_at)
     db.session.add(offer)
     db.session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, String, Text, select
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Role
+from ep_events.bookings.people import delete_account
 from ep_events.core.audit import AuditEntry
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
@@ -110,7 +111,7 @@ def test_a_short_name_does_not_erase_other_peoples_emails(app, deliver):
     jo = factories.user(name="Jo", email="jo@example.org")
     db.session.commit()
     deliver()
-    accounts.delete_account(jo, factories.PASSWORD)
+    delete_account(jo, factories.PASSWORD)
     db.session.commit()
     kept = db.session.execute(select(OutboxMessage).where(OutboxMessage.recipient == other.email)).scalar_one()
     assert "Join on Microsoft Teams" in kept.calendar.replace("\r\n ", "")

@@ -9,7 +9,7 @@ from ep_events.accounts.models import AccountToken, User
 from ep_events.extensions import db
 from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.models import SlotOffer, SurgeryBooking, WaitlistEntry
+from ep_events.surgeries.models import SlotOffer, SurgeryBooking, SurgeryWaitlistEntry
 from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 
@@ -20,7 +20,7 @@ def state():
     """Everything a GET must not change: bookings, offers, waiting list, accounts and their tokens."""
     rows = []
     for model, fields in ((SurgeryBooking, ("status", "slot_id", "sequence")), (SlotOffer, ("status",)),
-                          (WaitlistEntry, ("status",)), (User, ("confirmed_at", "password_hash", "feed_token")),
+                          (SurgeryWaitlistEntry, ("status",)), (User, ("confirmed_at", "password_hash", "feed_token")),
                           (AccountToken, ("used_at",))):
         for obj in db.session.execute(select(model).order_by(model.id)).scalars():
             rows.append((model.__name__, obj.id) + tuple(str(getattr(obj, f)) for f in fields))

@@ -2,8 +2,8 @@
 
 from icalendar import Calendar
 
+from ep_events.accounts.services import regenerate_feed_token
 from ep_events.extensions import db
-from ep_events.notifications.feeds import regenerate_feed_token
 from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
 from tests import factories

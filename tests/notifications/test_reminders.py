@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from ep_events.bookings.reminders import send_due_reminders
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
 from ep_events.notifications.reminders import due_reminder
 from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.reminders import send_due_reminders
 from ep_events.surgeries.settings import get_settings
 from tests import factories
 

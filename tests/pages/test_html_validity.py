@@ -9,7 +9,7 @@ from tests.html_validator import PageFolder
 # Views the crawl must reach, so that a crawl which stopped following links cannot pass by checking little.
 MUST_REACH = {
     "pages.home", "pages.dev_mailbox", "pages.dev_mail_message", "accounts.sign_in", "accounts.sign_up",
-    "accounts.profile", "surgeries.programme_slots", "surgeries.book", "surgeries.my_bookings",
+    "accounts.profile", "surgeries.programme_slots", "surgeries.book", "people.my_bookings",
     "surgeries.booking_detail", "surgeries.move_booking", "surgeries.cancel_booking", "surgeries.manage",
     "surgeries.manage_date", "surgeries.new_date", "surgeries.settings", "admin.index", "admin.user_edit",
 }

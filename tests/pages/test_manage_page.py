@@ -2,7 +2,7 @@
 
 from ep_events.accounts.models import Role
 from ep_events.extensions import db
-from ep_events.programmes.models import ProgrammeKind, ProgrammeStatus
+from ep_events.programmes.models import ProgrammeStatus
 from tests import factories
 from tests.conftest import sign_in
 
@@ -10,7 +10,7 @@ from tests.conftest import sign_in
 def _world():
     mtc = factories.surgery_programme(slug="mtc", name="MTC surgeries")
     other = factories.surgery_programme(slug="other", name="Other surgeries", status=ProgrammeStatus.DRAFT)
-    network = factories.programme(slug="network", name="Network Days", kind=ProgrammeKind.NETWORK_DAYS)
+    network = factories.programme(slug="network", name="Network Days", kind="network_days")
     factories.surgery_date(mtc, days_ahead=20)
     people = {
         "facilitator": factories.user(roles=[(Role.FACILITATOR, mtc)]),

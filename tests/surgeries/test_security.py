@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from ep_events.accounts.models import Role
 from ep_events.accounts.policy import can_read_outlines
+from ep_events.bookings.reminders import send_due_reminders
 from ep_events.core.errors import DomainError
 from ep_events.core.time import uk_date, utcnow
 from ep_events.extensions import db
@@ -18,7 +19,6 @@ from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.models import OfferStatus, SessionKind, SlotOffer, SurgeryBooking, SurgeryDate
-from ep_events.surgeries.reminders import send_due_reminders
 from ep_events.surgeries.waitlist import expire_offers, join_waitlist
 from tests import factories
 from tests.conftest import sign_in

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from ep_events.accounts.services import delete_account
+from ep_events.bookings.people import delete_account
 from ep_events.core.audit import AuditEntry
 from ep_events.core.errors import DomainError
 from ep_events.core.urls import external_url
@@ -274,7 +274,7 @@ def test_joining_the_waiting_list_is_confirmed_by_email_with_the_programmes_offe
     assert message.subject == f"You are on the waiting list: {surgery_date.label}"
     assert "you will have 6 hours to take it, or until booking for that slot closes (24 hours before it starts)" \
         in " ".join(message.text.split())
-    assert external_url("surgeries.my_bookings") in message.text  # where to leave the list
+    assert external_url("people.my_bookings") in message.text  # where to leave the list
     assert external_url("surgeries.programme_slots", slug=programme.slug) in message.text
     assert message.part("text/calendar") is None
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ep_events.extensions import db
 from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.models import OfferStatus, SlotOffer, WaitlistEntry, WaitlistStatus
+from ep_events.surgeries.models import OfferStatus, SlotOffer, SurgeryWaitlistEntry, WaitlistStatus
 from ep_events.surgeries.settings import get_settings
 from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
@@ -30,7 +30,7 @@ def full_date(app):
 
 
 def entries(user):
-    return list(db.session.execute(select(WaitlistEntry).where(WaitlistEntry.user_id == user.id)).scalars())
+    return list(db.session.execute(select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.user_id == user.id)).scalars())
 
 
 def test_waiting_list_page_says_the_programmes_offer_time_and_when_an_offer_would_end_in_uk_time(client, full_date):

@@ -1,0 +1,1 @@
+"""The shared booking core every programme kind builds on (see ARCHITECTURE.md)."""

@@ -1,0 +1,11 @@
+"""The programme kinds this site runs: the one place a new programme is listed (see ARCHITECTURE.md)."""
+
+from ep_events.bookings import kinds
+from ep_events.surgeries.kind import KIND as PRACTICE_SURGERIES
+
+PROGRAMME_KINDS = (PRACTICE_SURGERIES,)
+
+
+def register_kinds() -> None:
+    for kind in PROGRAMME_KINDS:
+        kinds.register(kind)
