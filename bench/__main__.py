@@ -130,6 +130,7 @@ def main() -> None:
         report("slot_picker_vs_bare_ratio", picker.rps / bare.rps if bare.rps else float("nan"))
         report("slot_picker_p95_ms", picker.percentile_ms(95))
         report("my_bookings_rps", mine.rps)
+        report("my_bookings_vs_bare_ratio", mine.rps / bare.rps if bare.rps else float("nan"))
         report("my_bookings_p95_ms", mine.percentile_ms(95))
         report("personal_feed_200_ms", percentile_ms(feed_times, 95))
         report("http_errors", bare.errors + picker.errors + mine.errors + feed_failures)

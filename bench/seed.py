@@ -103,10 +103,11 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
         day = today + timedelta(days=offset)
         for session, starts, ends in WINDOWS:
             date_id = len(dates) + 1
-            dates.append({"id": date_id, "programme_id": 1, "day": day, "session": session,
+            dates.append({"id": date_id, "kind": "surgery_date", "programme_id": 1, "title": "Practice surgery",
+                          "day": day, "session": session,
                           "starts_at": uk_to_utc(day, starts), "ends_at": uk_to_utc(day, ends),
-                          "status": SurgeryDateStatus.PUBLISHED, "teams_url": TEAMS_URL, "cancel_message": "",
-                          "created_at": now})
+                          "status": SurgeryDateStatus.PUBLISHED, "online_url": TEAMS_URL, "venue": "",
+                          "cancel_message": "", "created_at": now})
             for slot_starts, slot_ends in slot_times(day, starts, ends, SLOT_RULES):
                 slots.append({"id": len(slots) + 1, "surgery_date_id": date_id, "starts_at": slot_starts,
                               "ends_at": slot_ends, "status": SlotStatus.OPEN})
@@ -117,6 +118,7 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
 
     slot_ids = [s["id"] for s in slots]
     starts = {s["id"]: s["starts_at"] for s in slots}
+    slot_rows = {s["id"]: s for s in slots}
     confirmed_slots = rng.sample(slot_ids, min(size.confirmed, len(slot_ids)))
     plan = [(slot_id, BookingStatus.CONFIRMED) for slot_id in confirmed_slots]
     plan += [(rng.choice(slot_ids), BookingStatus.CANCELLED) for _ in range(size.bookings - len(plan))]
@@ -128,8 +130,11 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
         user_id = (k % size.frequent_users + 1) if k < frequent_bookings else (size.frequent_users + 1 + k % others)
         cancelled = status is BookingStatus.CANCELLED
         bookings.append({
-            "id": k + 1, "uid": f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@ep-events",
-            "sequence": 1 if cancelled else 0, "slot_id": slot_id, "user_id": user_id, "status": status,
+            "id": k + 1, "kind": "surgery_booking", "event_id": slot_rows[slot_id]["surgery_date_id"],
+            "starts_at": starts[slot_id], "ends_at": slot_rows[slot_id]["ends_at"],
+            "uid": f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@ep-events",
+            "sequence": 1 if cancelled else 0, "slot_id": slot_id, "held_slot_id": None if cancelled else slot_id,
+            "user_id": user_id, "status": status,
             "theme": "general", "outline": "", "outline_erased_at": None, "colleagues": [],
             "cancelled_at": starts[slot_id] - timedelta(days=2) if cancelled else None,
             "cancelled_by_id": user_id if cancelled else None, "cancel_reason": "",

@@ -151,7 +151,8 @@ def sign_up(name: str, email: str, job_title: str, organisation, organisation_ot
         _send_already_registered(existing)
         return None
     user = User(name=name.strip(), email=email, job_title=job_title.strip(),
-                organisation=organisation, organisation_other=(organisation_other or "").strip() if organisation is None else "",
+                organisation=organisation,
+                organisation_other=(organisation_other or "").strip() if organisation is None else "",
                 password_hash=password_hash)
     db.session.add(user)
     db.session.flush()

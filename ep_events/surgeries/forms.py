@@ -25,17 +25,21 @@ EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.
 
 
 class BookingForm(Form):
-    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=[SelectChoice(v, label) for v, label in THEMES],
+    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(),
+                       choices=[SelectChoice(v, label) for v, label in THEMES],
                        validators=[InputRequired("Choose what you would like to discuss")])
     outline = TextAreaField("Outline (optional)", widget=GovCharacterCount(), description=OUTLINE_HINT,
                             validators=[Optional(), Length(max=OUTLINE_MAX,
-                                                           message=f"Outline must be {OUTLINE_MAX} characters or fewer")])
+                                                           message=f"Outline must be {OUTLINE_MAX} characters "
+                                                                   "or fewer")])
     colleague1_name = StringField("Colleague 1: full name", widget=GovTextInput(), description=COLLEAGUE_NAME_HINT,
-                                  validators=[Optional(), Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
+                                  validators=[Optional(),
+                                              Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
     colleague1_email = EmailField("Colleague 1: work email address", widget=GovTextInput(),
                                   validators=[Optional(), Email(EMAIL_FORMAT, check_deliverability=False)])
     colleague2_name = StringField("Colleague 2: full name", widget=GovTextInput(), description=COLLEAGUE_NAME_HINT,
-                                  validators=[Optional(), Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
+                                  validators=[Optional(),
+                                              Length(max=COLLEAGUE_NAME_MAX, message=COLLEAGUE_NAME_LENGTH)])
     colleague2_email = EmailField("Colleague 2: work email address", widget=GovTextInput(),
                                   validators=[Optional(), Email(EMAIL_FORMAT, check_deliverability=False)])
     submit = SubmitField("Confirm booking", widget=GovSubmitInput())
@@ -71,7 +75,8 @@ class MoveBookingForm(Form):
 
 
 class WaitlistForm(Form):
-    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(), choices=[SelectChoice(v, label) for v, label in THEMES],
+    theme = RadioField("What would you like to discuss?", widget=GovRadioInput(),
+                       choices=[SelectChoice(v, label) for v, label in THEMES],
                        default="general", validators=[InputRequired("Choose what you would like to discuss")])
     submit = SubmitField("Join the waiting list", widget=GovSubmitInput())
 
@@ -228,7 +233,8 @@ class SettingsForm(Form):
     pm_ends = StringField("PM session ends", widget=GovTextInput(), description="For example, 4:30pm",
                           validators=[InputRequired("Enter the PM session end time")])
     reminder_hours = StringField("Reminders, hours before", widget=GovTextInput(),
-                                 description="Comma-separated, like 24, 1", validators=[InputRequired("Enter reminder times")])
+                                 description="Comma-separated, like 24, 1",
+                                 validators=[InputRequired("Enter reminder times")])
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:

@@ -37,7 +37,8 @@ class AlreadyOnWaitlist(DomainError):
 def waitlist_entry_for(surgery_date: SurgeryDate, user) -> SurgeryWaitlistEntry | None:
     """The person's current place on a date's waiting list (waiting or offered a slot), if any."""
     return db.session.execute(
-        select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == surgery_date.id, SurgeryWaitlistEntry.user_id == user.id,
+        select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == surgery_date.id,
+                                           SurgeryWaitlistEntry.user_id == user.id,
                                     SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
     ).scalar_one_or_none()
 
@@ -67,7 +68,8 @@ def waitlist_for_date(surgery_date: SurgeryDate) -> list[SurgeryWaitlistEntry]:
     return list(db.session.execute(
         select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.surgery_date_id == surgery_date.id,
                                     SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-        .order_by(SurgeryWaitlistEntry.created_at, SurgeryWaitlistEntry.id).options(selectinload(SurgeryWaitlistEntry.user))
+        .order_by(SurgeryWaitlistEntry.created_at, SurgeryWaitlistEntry.id)
+        .options(selectinload(SurgeryWaitlistEntry.user))
     ).scalars())
 
 
@@ -135,7 +137,8 @@ def leave_waitlist(entry: SurgeryWaitlistEntry, user) -> None:
     db.session.flush()
 
 
-def offer_freed_slot(slot: SurgerySlot, now: datetime, exclude_entry: SurgeryWaitlistEntry | None = None) -> SlotOffer | None:
+def offer_freed_slot(slot: SurgerySlot, now: datetime,
+                     exclude_entry: SurgeryWaitlistEntry | None = None) -> SlotOffer | None:
     """Offer a slot that has just become free to the first person waiting for its date."""
     slot = refresh_slot(slot)
     if slot.status is not SlotStatus.OPEN or slot.surgery_date.status is not SurgeryDateStatus.PUBLISHED:

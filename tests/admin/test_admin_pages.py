@@ -196,7 +196,8 @@ def test_organisation_form_with_nothing_filled_in_shows_every_problem(admin_clie
 
 # --- Programmes -----------------------------------------------------------------------------------
 
-PROGRAMME_FORM = {"name": "Coram Early Permanence Network Days", "slug": "coram-network", "kind": "network_days",
+# Only the kinds this site runs (ep_events/kinds.py) can be chosen: Network Days are not one yet.
+PROGRAMME_FORM = {"name": "Coram Early Permanence Network Days", "slug": "coram-network", "kind": "practice_surgeries",
                   "contact_email": "EP-Network@Example.org", "description": "Three Network Days a year."}
 
 
@@ -208,11 +209,18 @@ def test_admin_adds_a_programme_and_it_is_audited(admin_client):
     assert "Programme ‘Coram Early Permanence Network Days’ saved." in listing
     programme = db.session.execute(select(Programme)).scalar_one()
     assert (programme.slug, programme.kind, programme.contact_email) == (
-        "coram-network", "network_days", "ep-network@example.org")
+        "coram-network", "practice_surgeries", "ep-network@example.org")
     assert f'href="/admin/programmes/{programme.id}">Coram Early Permanence Network Days</a>' in listing
     [entry] = _audit("programme.create")
     assert entry.after["slug"] == "coram-network"
     assert entry.before is None
+
+
+def test_a_kind_of_programme_the_site_does_not_run_cannot_be_chosen(admin_client):
+    response = admin_client.post("/admin/programmes/new", data=PROGRAMME_FORM | {"kind": "network_days"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.get_data(as_text=True)
+    assert db.session.execute(select(Programme)).first() is None
 
 
 def test_admin_edits_a_programme_and_the_audit_keeps_before_and_after(admin_client):

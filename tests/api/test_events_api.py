@@ -35,7 +35,11 @@ def test_events_lists_upcoming_events_of_all_programmes(client, events):
     assert datetime.fromisoformat(first["starts_at"]) == soon.starts_at
     assert first["starts_at"].endswith("+00:00")
     assert first["url"].endswith(f"/surgeries/mtc#date-{soon.id}")
-    assert set(first) == {"id", "programme", "title", "starts_at", "ends_at", "places_left", "url"}
+    assert set(first) == {"id", "kind", "programme", "title", "starts_at", "ends_at", "online", "venue",
+                          "places_left", "url", "details"}
+    # The fields surgeries add, named in the OpenAPI document's schema for this kind.
+    assert (first["kind"], first["online"], first["venue"]) == ("practice_surgeries", True, None)
+    assert first["details"] == {"session": soon.session.value, "slot_minutes": 40}
 
 
 def test_events_filter_by_programme_and_dates(client, events):
@@ -74,6 +78,10 @@ def test_openapi_document_describes_the_responses_exactly(client, events):
     item = client.get("/api/v1/events").get_json()[0]
     assert set(schema["required"]) == set(item) == set(schema["properties"])
     assert set(schema["properties"]["programme"]["required"]) == set(item["programme"])
+    # `details` is one of the kinds' schemas; the surgeries' one names exactly the fields surgeries send.
+    details = document["components"]["schemas"]["practice_surgeries_details"]
+    assert {"$ref": "#/components/schemas/practice_surgeries_details"} in schema["properties"]["details"]["oneOf"]
+    assert set(details["required"]) == set(details["properties"]) == set(item["details"])
     assert set(document["paths"]) == {"/api/v1/events", "/api/v1/events/{id}"}
     params = {p["name"] for p in document["paths"]["/api/v1/events"]["get"]["parameters"]}
     assert params == {"programme", "from", "to"}

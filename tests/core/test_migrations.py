@@ -51,3 +51,66 @@ def test_migrations_match_the_models(tmp_path):
     # Type differences between DateTime and our UTCDateTime decorator are not schema changes.
     diff = [d for d in diff if not (isinstance(d, list) and d and d[0][0] == "modify_type")]
     assert diff == []
+
+
+def _carry_surgery_data_through_the_shared_core(url):
+    """Upgrading to the shared booking core keeps every surgery date, booking and waiting-list entry,
+    with their ids (links, offers and calendar UIDs carry over); downgrading puts them back."""
+    from sqlalchemy import text
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    at = "2026-03-02 09:30:00"
+    with app.app_context():
+        upgrade(revision="4e8a2c6d9b13")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO programme (id, name, slug, kind, contact_email, description, teams_provider, status,"
+                " created_at) VALUES (7, 'MTC', 'mtc', 'practice_surgeries', 'mtc@example.org', '', 'manual',"
+                " 'published', :at)"), {"at": at})
+            conn.execute(text(
+                "INSERT INTO \"user\" (id, email, name, password_hash, job_title, organisation_other, created_at,"
+                " session_version) VALUES (3, 'pat@example.org', 'Pat', 'x', 'Social worker', '', :at, 0)"),
+                {"at": at})
+            conn.execute(text(
+                "INSERT INTO surgery_date (id, programme_id, day, session, starts_at, ends_at, status, teams_url,"
+                " cancel_message, created_at) VALUES (11, 7, '2026-03-02', 'am', :at, '2026-03-02 12:30:00',"
+                " 'published', 'https://teams.microsoft.com/l/meetup-join/x', '', :at)"), {"at": at})
+            conn.execute(text("INSERT INTO surgery_slot (id, surgery_date_id, starts_at, ends_at, status) VALUES"
+                              " (21, 11, :at, '2026-03-02 10:10:00', 'open')"), {"at": at})
+            conn.execute(text(
+                "INSERT INTO surgery_booking (id, uid, sequence, slot_id, user_id, status, theme, outline, colleagues,"
+                " cancel_reason, attendance, created_at) VALUES (31, 'kept@ep-events', 2, 21, 3, 'confirmed',"
+                " 'general', 'An outline', '[]', '', 'attended', :at)"), {"at": at})
+            conn.execute(text(
+                "INSERT INTO surgery_waitlist_entry (id, surgery_date_id, user_id, status, theme, created_at)"
+                " VALUES (41, 11, 3, 'waiting', 'reflect', :at)"), {"at": at})
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, kind, programme_id, title, status, online_url FROM event")).all() == [
+                (11, "surgery_date", 7, "Practice surgery", "published", "https://teams.microsoft.com/l/meetup-join/x")]
+            assert conn.execute(text(
+                "SELECT id, kind, event_id, user_id, uid, sequence, status, attendance FROM place")).all() == [
+                (31, "surgery_booking", 11, 3, "kept@ep-events", 2, "confirmed", "attended")]
+            assert conn.execute(text("SELECT id, slot_id, held_slot_id, outline FROM surgery_booking")).all() == [
+                (31, 21, 21, "An outline")]
+            assert conn.execute(text("SELECT id, event_id, user_id, status FROM waitlist_entry")).all() == [
+                (41, 11, 3, "waiting")]
+        downgrade(revision="4e8a2c6d9b13")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, programme_id, status, teams_url FROM surgery_date")).all() == [
+                (11, 7, "published", "https://teams.microsoft.com/l/meetup-join/x")]
+            assert conn.execute(text("SELECT id, uid, sequence, user_id, status, attendance, outline"
+                                     " FROM surgery_booking")).all() == [
+                (31, "kept@ep-events", 2, 3, "confirmed", "attended", "An outline")]
+            assert conn.execute(text("SELECT id, surgery_date_id, user_id, status, theme"
+                                     " FROM surgery_waitlist_entry")).all() == [(41, 11, 3, "waiting", "reflect")]
+        db.engine.dispose()
+
+
+def test_the_shared_booking_core_keeps_surgery_data_on_sqlite(tmp_path):
+    _carry_surgery_data_through_the_shared_core(f"sqlite:///{tmp_path / 'carry.db'}")
+
+
+@pytest.mark.postgres
+def test_the_shared_booking_core_keeps_surgery_data_on_postgresql(pg_database):
+    _carry_surgery_data_through_the_shared_core(pg_database)

@@ -112,7 +112,7 @@ def test_the_signed_in_slot_list_adds_one_small_query_for_the_persons_bookings(a
         client.get("/surgeries/mtc")
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    bookings = [s for s in statements if "FROM surgery_booking" in s and "surgery_booking.user_id" in s]
+    bookings = [s for s in statements if "surgery_booking" in s and "place.user_id" in s]
     assert len(bookings) == 1
 
 

@@ -195,17 +195,22 @@ def _force_far_future_booking(programme, user, outline: str) -> int:
     # Strings as SQLAlchemy writes SQLite datetimes (sqlite3's own datetime adapter is deprecated).
     starts, ends, long_ago = "9999-12-31 09:30:00.000000", "9999-12-31 10:10:00.000000", "2026-01-01 00:00:00.000000"
     date_id = db.session.execute(text(
-        "INSERT INTO surgery_date (programme_id, day, session, starts_at, ends_at, status, teams_url, cancel_message,"
-        " created_at) VALUES (:p, '9999-12-31', 'am', :s, :e, 'published', '', '', :now) RETURNING id"),
+        "INSERT INTO event (kind, programme_id, title, starts_at, ends_at, status, online_url, venue, created_at)"
+        " VALUES ('surgery_date', :p, 'Practice surgery', :s, :e, 'published', '', '', :now) RETURNING id"),
         {"p": programme.id, "s": starts, "e": ends, "now": long_ago}).scalar_one()
+    db.session.execute(text("INSERT INTO surgery_date (id, day, session, cancel_message) "
+                            "VALUES (:d, '9999-12-31', 'am', '')"), {"d": date_id})
     slot_id = db.session.execute(text(
         "INSERT INTO surgery_slot (surgery_date_id, starts_at, ends_at, status) VALUES (:d, :s, :e, 'open')"
         " RETURNING id"), {"d": date_id, "s": starts, "e": ends}).scalar_one()
     booking_id = db.session.execute(text(
-        "INSERT INTO surgery_booking (uid, sequence, slot_id, user_id, status, theme, outline, colleagues,"
-        " cancel_reason, attendance, created_at) VALUES ('far@ep-events', 0, :slot, :user, 'confirmed', 'general',"
-        " :outline, '[]', '', 'unknown', :now) RETURNING id"),
-        {"slot": slot_id, "user": user.id, "outline": outline, "now": long_ago}).scalar_one()
+        "INSERT INTO place (kind, event_id, user_id, uid, sequence, status, starts_at, ends_at, cancel_reason,"
+        " attendance, created_at) VALUES ('surgery_booking', :d, :user, 'far@ep-events', 0, 'confirmed', :s, :e, '',"
+        " 'unknown', :now) RETURNING id"),
+        {"d": date_id, "user": user.id, "s": starts, "e": ends, "now": long_ago}).scalar_one()
+    db.session.execute(text(
+        "INSERT INTO surgery_booking (id, slot_id, held_slot_id, theme, outline, colleagues) VALUES (:id, :slot,"
+        " :slot, 'general', :outline, '[]')"), {"id": booking_id, "slot": slot_id, "outline": outline})
     db.session.commit()
     return booking_id
 
@@ -278,7 +283,7 @@ def test_send_reminders_carries_on_past_a_programme_with_a_corrupt_setting(app, 
     reminders = db.session.execute(select(OutboxMessage.recipient).where(OutboxMessage.kind == "surgeries/reminder")
                                    ).scalars().all()
     assert reminders == [bookings[1].user.email]
-    assert f"send-reminders: skipped the reminders of booking {bookings[0].id}" in caplog.text
+    assert f"send-reminders: skipped the reminders of place {bookings[0].id}" in caplog.text
 
 
 # --- 7. Outlines: the booker and the programme's facilitators and organisers only ----------------

@@ -30,7 +30,8 @@ def full_date(app):
 
 
 def entries(user):
-    return list(db.session.execute(select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.user_id == user.id)).scalars())
+    query = select(SurgeryWaitlistEntry).where(SurgeryWaitlistEntry.user_id == user.id)
+    return list(db.session.execute(query).scalars())
 
 
 def test_waiting_list_page_says_the_programmes_offer_time_and_when_an_offer_would_end_in_uk_time(client, full_date):
