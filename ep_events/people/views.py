@@ -9,9 +9,13 @@ from ep_events.accounts.forms import DeleteAccountForm
 from ep_events.bookings.feeds import personal_feed
 from ep_events.bookings.mine import my_bookings as read_my_bookings
 from ep_events.bookings.people import delete_account as delete_person
+from ep_events.bookings.personal_data import personal_data_zip
+from ep_events.core.audit import record_audit
 from ep_events.core.forms import Form
 from ep_events.core.inputs import page_arg
-from ep_events.extensions import db
+from ep_events.core.limits import person_key
+from ep_events.core.time import to_uk, utcnow
+from ep_events.extensions import db, limiter
 
 bp = Blueprint("people", __name__)
 
@@ -69,3 +73,31 @@ def delete_account():
             flash("Your account has been deleted.", "success")
             return redirect(url_for("pages.home"))
     return render_template("accounts/delete.html", form=form), 400 if form.errors else 200
+
+
+# Making the file reads every table about the person: enough for anyone, too few to load the database.
+DATA_DOWNLOADS_PER_PERSON = "10 per hour"
+
+
+@bp.get("/account/my-data")
+@login_required
+def my_data():
+    return render_template("people/my_data.html")
+
+
+@bp.post("/account/my-data")
+@login_required
+@limiter.limit(DATA_DOWNLOADS_PER_PERSON, key_func=person_key, deduct_when=lambda response: response.status_code == 200)
+def download_my_data():
+    """UK GDPR Article 15: the person's own copy of everything held about them, as a zip."""
+    if not Form().validate_on_submit():
+        return redirect(url_for("people.my_data"))
+    user = current_user._get_current_object()
+    now = utcnow()
+    content = personal_data_zip(user, now)
+    record_audit(user, "user.data_download", user, f"{user.email} downloaded their data")
+    db.session.commit()
+    filename = f"ep-events-my-data-{to_uk(now):%Y-%m-%d}.zip"
+    return Response(content, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
