@@ -17,7 +17,7 @@ from sqlalchemy import insert, update
 from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.programmes.models import Programme
+from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.dates import slot_times, uk_to_utc
 from ep_events.surgeries.models import (
     Attendance,
@@ -95,7 +95,7 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
     db.session.execute(insert(Programme), [{
         "id": 1, "name": "MTC practice surgeries", "slug": SLUG, "kind": "practice_surgeries",
         "contact_email": "surgeries@example.org", "description": "Informal 40-minute practice surgeries.",
-        "created_at": now}])
+        "status": ProgrammeStatus.PUBLISHED, "created_at": now}])
     db.session.execute(insert(SurgerySettings), [{"programme_id": 1}])
 
     dates, slots = [], []
