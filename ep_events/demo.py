@@ -12,6 +12,7 @@ from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeStatus
+from ep_events.surgeries.demo import load_surgery_demo
 
 PROGRAMMES = [
     ("mtc-surgeries", "MTC Early Permanence practice surgeries", "practice_surgeries",
@@ -98,6 +99,4 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 def _demo_extensions():
     """Each domain's demo events (surgery dates; later network days and workshops)."""
-    from ep_events.surgeries.demo import load_surgery_demo
-
     return [load_surgery_demo]
