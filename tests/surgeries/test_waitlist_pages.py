@@ -144,3 +144,21 @@ def test_someone_elses_offer_cannot_be_declined(client, offered):
     assert client.post(f"/offers/{offer.id}/decline").status_code == 404
     db.session.expire_all()
     assert offer.status is OfferStatus.OPEN
+
+
+def test_my_bookings_shows_the_place_offered_and_leads_to_the_offer(app, client, offered):
+    offer, first, second = offered
+    sign_in(client, first)
+    body = client.get("/bookings").get_data(as_text=True)
+    assert "A place is free for you: Practice surgery" in body
+    assert "It is held for you until Tuesday 15 June 2027, 9:00pm (UK time)" in body
+    link = f'href="/waitlist/{offer.entry_id}"'
+    assert link in body and "(a place is offered to you)" in body
+    response = client.get(f"/waitlist/{offer.entry_id}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/offers/{offer.id}"
+    # The person still waiting sees their entry, with no banner; nobody else can open someone's entry.
+    other = app.test_client()
+    sign_in(other, second)
+    waiting = other.get("/bookings").get_data(as_text=True)
+    assert "A place is free for you" not in waiting and "Leave<span" in waiting
+    assert other.get(f"/waitlist/{offer.entry_id}").status_code == 404
