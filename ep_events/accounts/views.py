@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ep_events.accounts import services
 from ep_events.accounts.forms import (
@@ -31,7 +32,8 @@ def load_user(session_id: str):
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # With its roles in the same statement: every signed-in page's navigation asks for them.
+    user = db.session.get(User, user_id, options=[joinedload(User.grants)])
     if user is None or user.session_version != version:
         return None
     return user

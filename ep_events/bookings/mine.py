@@ -7,7 +7,7 @@ kinds; each row carries the link its kind gives it.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, bindparam, case, select
 
 from ep_events.bookings.kinds import kind_for
 from ep_events.bookings.models import (
@@ -20,6 +20,7 @@ from ep_events.bookings.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from ep_events.core.models import UTCDateTime
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme
@@ -75,31 +76,41 @@ def _url(kind_key: str, method: str, row_id: int) -> str:
     return getattr(kind, method)(row_id) if kind else ""
 
 
+# Built once: My bookings is read on every visit, and building a statement costs more than running it.
+_NOW = bindparam("now", type_=UTCDateTime)
+_UPCOMING = and_(Place.status == PlaceStatus.CONFIRMED, Place.ends_at > _NOW)
+_PLACES = (
+    select(Place.id, Place.starts_at, Place.ends_at, Place.status, Place.attendance, Event.title,
+           Event.status.label("event_status"), Programme.name, Programme.kind,
+           case((_UPCOMING, True), else_=False).label("upcoming"))
+    .join(Event, Place.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
+    .where(Place.user_id == bindparam("user_id"))
+    # Upcoming first, soonest first; then the rest, latest first.
+    .order_by(case((_UPCOMING, 0), else_=1), case((_UPCOMING, Place.starts_at)), Place.starts_at.desc(),
+              Place.id.desc())
+    .limit(bindparam("limit")).offset(bindparam("offset"))
+)
+_WAITING = (
+    select(WaitlistEntry.id, WaitlistEntry.status, WaitlistEntry.offer_expires_at, Event.title,
+           Event.starts_at, Programme.name, Programme.kind)
+    .join(Event, WaitlistEntry.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
+    .where(WaitlistEntry.user_id == bindparam("user_id"), WaitlistEntry.status.in_(ACTIVE_WAITLIST),
+           Event.ends_at > _NOW)
+    .order_by(Event.starts_at, WaitlistEntry.id)
+)
+
+
 def my_bookings(user, page: int = 1, per_page: int = 20, now: datetime | None = None) -> MyBookings:
     """Upcoming places soonest first, then past and cancelled ones latest first, a page at a time;
-    and the waiting lists they are on (with any place offered to them)."""
-    now = now or utcnow()
-    upcoming = and_(Place.status == PlaceStatus.CONFIRMED, Place.ends_at > now)
-    rows = db.session.execute(
-        select(Place.id, Place.starts_at, Place.ends_at, Place.status, Place.attendance, Event.title,
-               Event.status.label("event_status"), Programme.name, Programme.kind,
-               case((upcoming, True), else_=False).label("upcoming"))
-        .join(Event, Place.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
-        .where(Place.user_id == user.id)
-        .order_by(case((upcoming, 0), else_=1), case((upcoming, Place.starts_at)), Place.starts_at.desc(),
-                  Place.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)  # one more, to know whether another page follows
-    ).all()
+    and the waiting lists they are on (with any place offered to them). Two statements."""
+    params = {"user_id": user.id, "now": now or utcnow()}
+    connection = db.session.connection()
+    # One more than a page, to know whether another page follows.
+    rows = connection.execute(_PLACES, params | {"limit": per_page + 1, "offset": (page - 1) * per_page}).all()
     places = [PlaceRow(r.id, r.name, r.title, r.starts_at, r.ends_at, bool(r.upcoming), r.status, r.attendance,
                        r.event_status is EventStatus.CANCELLED, _url(r.kind, "place_url", r.id))
               for r in rows[:per_page]]
-    waiting = db.session.execute(
-        select(WaitlistEntry.id, WaitlistEntry.status, WaitlistEntry.offer_expires_at, Event.title,
-               Event.starts_at, Programme.name, Programme.kind)
-        .join(Event, WaitlistEntry.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
-        .where(WaitlistEntry.user_id == user.id, WaitlistEntry.status.in_(ACTIVE_WAITLIST), Event.ends_at > now)
-        .order_by(Event.starts_at, WaitlistEntry.id)
-    ).all()
+    waiting = connection.execute(_WAITING, params).all()
     return MyBookings(
         upcoming=[p for p in places if p.upcoming], past=[p for p in places if not p.upcoming],
         waiting=[WaitingRow(w.id, w.name, w.title, w.starts_at, w.status is WaitlistStatus.OFFERED,
