@@ -105,7 +105,11 @@ class Place(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    # None once the person deleted their account: the place stays, without them, for the counts reports keep.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Their organisation when they booked: reports count places per organisation, even after the person goes.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                         index=True)
     uid: Mapped[str] = mapped_column(String(100), unique=True, nullable=False, default=new_uid)
     sequence: Mapped[int] = mapped_column(nullable=False, default=0)
     status: Mapped[PlaceStatus] = mapped_column(db_enum(PlaceStatus), nullable=False, default=PlaceStatus.CONFIRMED)
@@ -123,6 +127,11 @@ class Place(TimestampMixin, db.Model):
     user = relationship("User", foreign_keys=[user_id])
 
     __mapper_args__ = {"polymorphic_on": "kind"}
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        if self.organisation_id is None and self.user is not None:
+            self.organisation_id = self.user.organisation_id
 
     @property
     def is_confirmed(self) -> bool:
@@ -182,7 +191,8 @@ class WaitlistEntry(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    # None once the person deleted their account (demand for a full event still counts).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     status: Mapped[WaitlistStatus] = mapped_column(db_enum(WaitlistStatus), nullable=False,
                                                    default=WaitlistStatus.WAITING)
     # Until when an offered place is held for them (None unless offered).

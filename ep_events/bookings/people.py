@@ -2,9 +2,13 @@
 
 from datetime import datetime
 
+from sqlalchemy import update
+
 from ep_events.accounts import services as accounts
 from ep_events.bookings.kinds import all_kinds
+from ep_events.bookings.models import Place
 from ep_events.core.time import utcnow
+from ep_events.extensions import db
 
 
 def release_person(user, now: datetime | None = None) -> int:
@@ -13,7 +17,13 @@ def release_person(user, now: datetime | None = None) -> int:
     left. What reports keep (counts per programme and organisation) stays, without the person.
     Returns the number of places cancelled."""
     now = now or utcnow()
-    return sum(kind.release_person(user, now) for kind in all_kinds())
+    cancelled = sum(kind.release_person(user, now) for kind in all_kinds())
+    # What the person typed when cancelling goes with them; the places themselves stay, and the
+    # account's deletion leaves them without a person (place.user_id is set to NULL).
+    db.session.execute(update(Place).where(Place.user_id == user.id, Place.cancel_reason != "")
+                       .values(cancel_reason="").execution_options(synchronize_session="fetch"))
+    db.session.flush()
+    return cancelled
 
 
 def delete_account(user, password: str) -> None:

@@ -72,11 +72,17 @@ def move_booking(booking: SurgeryBooking, new_slot: SurgerySlot, actor, now: dat
 
 def release_person(user, now: datetime | None = None) -> int:
     """Before an account goes: cancel its upcoming bookings and leave its waiting lists, so the
-    slots pass to the next person. Returns the number of bookings cancelled."""
+    slots pass to the next person, and erase what they wrote on every booking (outlines, colleagues):
+    the bookings stay, without the person, for the counts reports keep. Returns the number cancelled."""
     now = now or utcnow()
-    upcoming = [b for b in user_bookings(user) if b.can_change(now)]
+    bookings = user_bookings(user)
+    upcoming = [b for b in bookings if b.can_change(now)]
     for booking in upcoming:
         cancel_booking(booking, user, "The booker's account was deleted", now=now)
+    for booking in bookings:
+        if booking.outline:
+            booking.outline, booking.outline_erased_at = "", now
+        booking.colleagues = []
     for entry in user_waitlist(user):
         leave_waitlist(entry, user)
     # Someone else's booking that names them as a colleague joining keeps the booking, not them.

@@ -174,9 +174,12 @@ def book_slot(slot: SurgerySlot, user, theme: str, outline: str = "", colleagues
 
 
 def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBooking]:
+    """The date's confirmed bookings of people who still have an account (a deleted account's past
+    booking stays only as a count)."""
     return list(db.session.execute(
         select(SurgeryBooking).join(SurgerySlot).where(SurgerySlot.surgery_date_id == surgery_date.id,
-                                                       SurgeryBooking.status == BookingStatus.CONFIRMED)
+                                                       SurgeryBooking.status == BookingStatus.CONFIRMED,
+                                                       SurgeryBooking.user_id.is_not(None))
         .options(selectinload(SurgeryBooking.user)).order_by(SurgerySlot.starts_at)
     ).scalars())
 

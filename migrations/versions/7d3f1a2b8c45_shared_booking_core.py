@@ -51,7 +51,8 @@ def _create_shared_tables():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('event_id', sa.Integer(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('organisation_id', sa.Integer(), nullable=True),
         sa.Column('uid', sa.String(length=100), nullable=False),
         sa.Column('sequence', sa.Integer(), nullable=False),
         sa.Column('status', sa.Enum('confirmed', 'cancelled', name='placestatus', native_enum=False, length=30),
@@ -72,12 +73,15 @@ def _create_shared_tables():
         sa.ForeignKeyConstraint(['cancelled_by_id'], ['user.id'], name=op.f('fk_place_cancelled_by_id_user'),
                                 ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_place_event_id_event'), ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_place_user_id_user'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'],
+                                name=op.f('fk_place_organisation_id_organisation'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_place_user_id_user'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_place')),
         sa.UniqueConstraint('uid', name=op.f('uq_place_uid')),
     )
     with op.batch_alter_table('place', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_place_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_place_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_place_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index('ix_place_user_starts', ['user_id', 'starts_at'], unique=False)
 
@@ -86,7 +90,7 @@ def _create_shared_tables():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('event_id', sa.Integer(), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
         sa.Column('status', sa.Enum('waiting', 'offered', 'booked', 'expired', 'left', 'declined',
                                     name='waitliststatus', native_enum=False, length=30), nullable=False),
         sa.Column('offer_expires_at', sa.DateTime(timezone=True), nullable=True),
@@ -94,7 +98,7 @@ def _create_shared_tables():
         sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_waitlist_entry_event_id_event'),
                                 ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_waitlist_entry_user_id_user'),
-                                ondelete='CASCADE'),
+                                ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_waitlist_entry')),
     )
     with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
@@ -116,10 +120,11 @@ def upgrade():
     op.execute("INSERT INTO event (id, kind, programme_id, title, starts_at, ends_at, status, online_url, venue, "
                "capacity, created_at) SELECT id, 'surgery_date', programme_id, 'Practice surgery', starts_at, "
                "ends_at, status, teams_url, '', NULL, created_at FROM surgery_date")
-    op.execute("INSERT INTO place (id, kind, event_id, user_id, uid, sequence, status, starts_at, ends_at, "
+    op.execute("INSERT INTO place (id, kind, event_id, user_id, organisation_id, uid, sequence, status, starts_at, ends_at, "
                "cancelled_at, cancelled_by_id, cancel_reason, attendance, attended_minutes, attendance_marked_at, "
                "attendance_marked_by_id, created_at) "
-               "SELECT b.id, 'surgery_booking', s.surgery_date_id, b.user_id, b.uid, b.sequence, b.status, "
+               "SELECT b.id, 'surgery_booking', s.surgery_date_id, b.user_id, "
+               "(SELECT u.organisation_id FROM \"user\" u WHERE u.id = b.user_id), b.uid, b.sequence, b.status, "
                "s.starts_at, s.ends_at, b.cancelled_at, b.cancelled_by_id, b.cancel_reason, b.attendance, NULL, "
                "NULL, NULL, b.created_at FROM surgery_booking b JOIN surgery_slot s ON s.id = b.slot_id")
     op.execute("INSERT INTO waitlist_entry (id, kind, event_id, user_id, status, offer_expires_at, created_at) "
@@ -170,6 +175,10 @@ def upgrade():
 
 
 def downgrade():
+    # Places and waiting-list entries kept without a person (deleted accounts) cannot go back into the
+    # old tables, whose rows each needed a person: they are dropped.
+    op.execute("DELETE FROM surgery_booking WHERE id IN (SELECT id FROM place WHERE user_id IS NULL)")
+    op.execute("DELETE FROM surgery_waitlist_entry WHERE id IN (SELECT id FROM waitlist_entry WHERE user_id IS NULL)")
     with op.batch_alter_table('surgery_waitlist_entry', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_surgery_waitlist_entry_id_waitlist_entry'), type_='foreignkey')
         batch_op.add_column(sa.Column('surgery_date_id', sa.Integer(), nullable=True))
@@ -257,6 +266,7 @@ def downgrade():
     with op.batch_alter_table('place', schema=None) as batch_op:
         batch_op.drop_index('ix_place_user_starts')
         batch_op.drop_index(batch_op.f('ix_place_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_place_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_place_event_id'))
     op.drop_table('place')
     with op.batch_alter_table('event', schema=None) as batch_op:

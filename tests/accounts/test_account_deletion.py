@@ -8,6 +8,7 @@ from sqlalchemy import JSON, String, Text, select
 
 from ep_events.accounts import services as accounts
 from ep_events.accounts.models import Role
+from ep_events.bookings.models import Place, PlaceStatus
 from ep_events.bookings.people import delete_account
 from ep_events.core.audit import AuditEntry
 from ep_events.core.time import utcnow
@@ -116,3 +117,33 @@ def test_a_short_name_does_not_erase_other_peoples_emails(app, deliver):
     kept = db.session.execute(select(OutboxMessage).where(OutboxMessage.recipient == other.email)).scalar_one()
     assert "Join on Microsoft Teams" in kept.calendar.replace("\r\n ", "")
     assert kept.body_text
+
+
+def test_reports_keep_a_deleted_persons_places_per_programme_and_organisation_without_them(app, client, deliver):
+    programme = factories.surgery_programme()
+    facilitator = factories.user(roles=[(Role.FACILITATOR, programme)])
+    agency = factories.organisation(name="Quill Adoption Agency")
+    leaver = factories.user(email=EMAIL, name=NAME, organisation=agency)
+    past_now = utcnow() - timedelta(days=20)
+    past = factories.surgery_date(programme, days_ahead=2, now=past_now)
+    held, _ = book_slot(past.slots[0], leaver, "reflect", outline="A case I want to think through", now=past_now,
+                        colleagues=[{"name": "Col League", "email": "col.league@example.org"}])
+    mark_attendance(facilitator, held, Attendance.ATTENDED)
+    upcoming = factories.surgery_date(programme, days_ahead=10)
+    coming, _ = book_slot(upcoming.slots[0], leaver, "general")
+    db.session.commit()
+
+    delete_account(leaver, factories.PASSWORD)
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.execute(select(Place.id, Place.user_id, Place.organisation_id, Place.status, Place.attendance)
+                              .order_by(Place.starts_at)).all()
+    assert kept == [(held.id, None, agency.id, PlaceStatus.CONFIRMED, Attendance.ATTENDED),
+                    (coming.id, None, agency.id, PlaceStatus.CANCELLED, Attendance.UNKNOWN)]
+    # What they wrote went with them; the theme stays for the themes report.
+    booking = db.session.get(SurgeryBooking, held.id)
+    assert (booking.outline, booking.colleagues, booking.theme) == ("", [], "reflect")
+    # The facilitator's page for the date still opens, and names nobody for that slot.
+    sign_in(client, facilitator)
+    page = client.get(f"/surgeries/manage/dates/{past.id}")
+    assert page.status_code == 200 and NAME not in page.get_data(as_text=True)

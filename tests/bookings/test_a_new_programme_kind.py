@@ -240,9 +240,11 @@ def test_deleting_an_account_releases_the_circle_place_and_keeps_the_others(clie
     calendar = Calendar.from_ical(cancellation[0].part("text/calendar"))
     assert str(calendar["METHOD"]) == "CANCEL" and [str(e["UID"]) for e in calendar.walk("VEVENT")] == [uid]
     assert client.get("/api/v1/events").get_json()[0]["places_left"] == 7
-    remaining = db.session.execute(select(Event.programme_id, func.count(Place.id)).join(Event)
-                                   .group_by(Event.programme_id)).all()
-    assert remaining == [(circles["programme"].id, 1)]
+    # Reports keep the count: the reader's place stays, cancelled and without them; the other member's is untouched.
+    remaining = db.session.execute(select(Event.programme_id, Place.user_id, Place.status).join(Event)
+                                   .order_by(Place.id)).all()
+    assert remaining == [(circles["programme"].id, None, PlaceStatus.CANCELLED),
+                         (circles["programme"].id, circles["other"].id, PlaceStatus.CONFIRMED)]
 
 
 def test_the_api_lists_the_circle_with_its_own_details(client, circles):
