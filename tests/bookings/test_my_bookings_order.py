@@ -8,8 +8,8 @@ from freezegun import freeze_time
 from ep_events.bookings.mine import my_bookings
 from ep_events.extensions import db
 from ep_events.surgeries.booking_changes import cancel_booking
-from ep_events.surgeries.settings import get_settings
 from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.settings import get_settings
 from ep_events.surgeries.waitlist import join_waitlist
 from tests import factories
 
