@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -23,6 +24,9 @@ def to_uk(value: datetime) -> datetime:
     return as_utc(value).astimezone(UK)
 
 
+# The three below are remembered: a moment always reads the same, and lists (My bookings, the slot picker,
+# the facilitators' pages) name dozens of moments on every page they serve.
+@lru_cache(maxsize=8192)
 def uk_datetime(value: datetime | None) -> str:
     """'Tuesday 16 June 2026, 9:30am' in UK time."""
     if value is None:
@@ -31,6 +35,7 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}, {uk_time(value)}"
 
 
+@lru_cache(maxsize=8192)
 def uk_date(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -72,6 +77,7 @@ def parse_clock(text: str | None) -> time | None:
     return time(hour, minute)
 
 
+@lru_cache(maxsize=8192)
 def uk_time(value: datetime | None) -> str:
     """'9:30am' in UK time, the GOV.UK style for times."""
     if value is None:
