@@ -26,7 +26,7 @@ from ep_events.extensions import db
 from ep_events.programmes.models import Programme
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__
 class PlaceRow:
     id: int
     programme: str
@@ -46,7 +46,7 @@ class PlaceRow:
         return "Booked" if self.upcoming else self.attendance.label
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WaitingRow:
     id: int
     programme: str
