@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ep_events.accounts import services
@@ -26,14 +27,17 @@ from ep_events.organisations.services import list_organisations
 bp = Blueprint("accounts", __name__)
 
 
+# Built once, with the person's roles in the same statement: every signed-in page's navigation asks for them.
+_SIGNED_IN_USER = select(User).options(joinedload(User.grants)).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(session_id: str):
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    # With its roles in the same statement: every signed-in page's navigation asks for them.
-    user = db.session.get(User, user_id, options=[joinedload(User.grants)])
+    user = db.session.execute(_SIGNED_IN_USER, {"user_id": user_id}).unique().scalar_one_or_none()
     if user is None or user.session_version != version:
         return None
     return user
