@@ -7,7 +7,7 @@ kinds; each row carries the link its kind gives it.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, select
+from sqlalchemy import and_, bindparam, case, or_, select
 
 from ep_events.bookings.kinds import kind_for
 from ep_events.bookings.models import (
@@ -108,7 +108,8 @@ _WAITING = (
     select(WaitlistEntry.id, WaitlistEntry.status, WaitlistEntry.offer_expires_at, Event.title,
            Event.starts_at, Programme.name, Programme.kind)
     .join(Event, WaitlistEntry.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
-    .where(WaitlistEntry.user_id == bindparam("user_id"), WaitlistEntry.status.in_(ACTIVE_WAITLIST),
+    # or_ rather than IN: an IN list is re-rendered into the SQL on every run, defeating the statement cache.
+    .where(WaitlistEntry.user_id == bindparam("user_id"), or_(*(WaitlistEntry.status == s for s in ACTIVE_WAITLIST)),
            Event.ends_at > _NOW)
     .order_by(Event.starts_at, WaitlistEntry.id)
 )
@@ -122,9 +123,10 @@ def my_bookings(user, page: int = 1, per_page: int = 20, now: datetime | None = 
     connection = db.session.connection()
     # One more than a page, to know whether another page follows.
     rows = connection.execute(_PLACES, params | {"limit": per_page + 1, "offset": (page - 1) * per_page}).all()
-    places = [PlaceRow(r.id, r.name, r.title, r.starts_at, r.ends_at, bool(r.upcoming), r.status, r.attendance,
-                       r.event_status is EventStatus.CANCELLED, links[r.kind, "place_url"](r.id))
-              for r in rows[:per_page]]
+    places = [PlaceRow(place_id, programme, title, starts_at, ends_at, bool(upcoming), status, attendance,
+                       event_status is EventStatus.CANCELLED, links[kind, "place_url"](place_id))
+              for (place_id, starts_at, ends_at, status, attendance, title, event_status, programme, kind, upcoming)
+              in rows[:per_page]]
     waiting = connection.execute(_WAITING, params).all()
     return MyBookings(
         upcoming=[p for p in places if p.upcoming], past=[p for p in places if not p.upcoming],
