@@ -415,3 +415,13 @@ def user_for_feed_token(token: str) -> User | None:
     if not token or len(token) > 64:
         return None
     return db.session.execute(select(User).where(User.feed_token == token)).scalar_one_or_none()
+
+
+def lock_person(user: User) -> None:
+    """Serialise one person's changes (bookings in any programme, deleting the account): a PostgreSQL row
+    lock, SQLite's write lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    else:
+        # A no-op write takes SQLite's write lock now, before we read anything we decide on.
+        db.session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version))

@@ -7,6 +7,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.accounts.policy import admin_required
 from ep_events.accounts.views import chosen_organisation, fill_organisation_choices
 from ep_events.admin.forms import ButtonForm, GrantForm, OrganisationForm, ProgrammeForm, UserForm
+from ep_events.bookings.programmes import check_kind_change
 from ep_events.core import audit_labels
 from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
@@ -93,7 +94,12 @@ def programme_edit(programme_id: int | None = None):
             ok, _ = form.apply(lambda: programmes.create_programme(current_user, *args))
         else:
             status = ProgrammeStatus(form.status.data) if form.status.data else None
-            ok, _ = form.apply(lambda: programmes.update_programme(current_user, programme, *args, status=status))
+
+            def save():
+                check_kind_change(programme, form.kind.data)
+                return programmes.update_programme(current_user, programme, *args, status=status)
+
+            ok, _ = form.apply(save)
         if ok:
             flash(f"Programme ‘{form.name.data.strip()}’ saved." + (
                 " It is a draft: only site admins and its organisers can see it until you publish it."

@@ -129,6 +129,7 @@ class Place(TimestampMixin, db.Model):
     __mapper_args__ = {"polymorphic_on": "kind"}
 
     def __init__(self, **values):
+        """Give `user=` (not only `user_id=`): the place records the organisation they book from."""
         super().__init__(**values)
         if self.organisation_id is None and self.user is not None:
             self.organisation_id = self.user.organisation_id
@@ -140,7 +141,7 @@ class Place(TimestampMixin, db.Model):
     @property
     def cancelled_by_booker(self) -> bool:
         """Cancelled by the person who booked it (rather than by a facilitator or organiser)."""
-        return self.cancelled_at is not None and self.cancelled_by_id == self.user_id
+        return self.cancelled_at is not None and self.user_id is not None and self.cancelled_by_id == self.user_id
 
     def cancel(self, at: datetime, by, reason: str = "") -> None:
         if self.status is not PlaceStatus.CONFIRMED:
@@ -206,3 +207,8 @@ class WaitlistEntry(TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_WAITLIST
+
+    def move_to(self, status: WaitlistStatus, offer_expires_at: datetime | None = None) -> None:
+        """Change status; the offer's end is kept only while a place is offered."""
+        self.status = status
+        self.offer_expires_at = offer_expires_at if status is WaitlistStatus.OFFERED else None

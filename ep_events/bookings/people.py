@@ -17,6 +17,8 @@ def release_person(user, now: datetime | None = None) -> int:
     left. What reports keep (counts per programme and organisation) stays, without the person.
     Returns the number of places cancelled."""
     now = now or utcnow()
+    # First, so that nothing can be booked in another tab between the release and the deletion.
+    accounts.lock_person(user)
     cancelled = sum(kind.release_person(user, now) for kind in all_kinds())
     # What the person typed when cancelling goes with them; the places themselves stay, and the
     # account's deletion leaves them without a person (place.user_id is set to NULL).

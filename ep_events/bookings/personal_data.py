@@ -135,10 +135,22 @@ def _waiting_lists(user) -> list[dict]:
     } for entry in entries]
 
 
+def _address_since(user) -> datetime:
+    """When this account took its current address: it signed up with it, or changed to it. Mail to the
+    address from before then was someone else's (an address can be given up and taken by a new account)."""
+    changed = db.session.execute(
+        select(func.max(AuditEntry.at)).where(AuditEntry.action == "user.change_email",
+                                              AuditEntry.target_type == "User", AuditEntry.target_id == user.id,
+                                              AuditEntry.at >= user.created_at)).scalar_one()
+    return max(user.created_at, changed) if changed else user.created_at
+
+
 def _emails(user) -> list[dict]:
-    # Only the current address: an old one may since belong to someone else.
+    # Only the current address, and only since this account has had it: an old address may since belong
+    # to someone else, and this one may have belonged to someone before.
     messages = db.session.execute(
-        select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == user.email.lower())
+        select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == user.email.lower(),
+                                    OutboxMessage.created_at >= _address_since(user))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars()
     return [{
         "created_at": message.created_at,
@@ -163,9 +175,13 @@ def _audit(user) -> list[dict]:
     place_types, entry_types = _class_names(Place), _class_names(WaitlistEntry)
 
     def about_their_record(entry: AuditEntry) -> bool:
-        return (entry.actor_id == user.id or (entry.target_type == "User" and entry.target_id == user.id)
+        # An account id can be used again after a deletion (SQLite): entries from before this account are not its.
+        return (entry.actor_id == user.id
+                or (entry.target_type == "User" and entry.target_id == user.id and entry.at >= user.created_at)
                 or (entry.target_type in place_types and entry.target_id in place_ids)
                 or (entry.target_type in entry_types and entry.target_id in entry_ids))
+
+    since = _address_since(user)
 
     candidates = db.session.execute(select(AuditEntry).where(or_(
         AuditEntry.actor_id == user.id,
@@ -184,7 +200,8 @@ def _audit(user) -> list[dict]:
     # an entry found only that way must name the address as a whole word.
     return [{"at": entry.at, "action": entry.action, "summary": others_hidden(entry.summary),
              "by_you": entry.actor_id == user.id}
-            for entry in candidates if about_their_record(entry) or mentions_any(entry.summary, {email})]
+            for entry in candidates
+            if about_their_record(entry) or (entry.at >= since and mentions_any(entry.summary, {email}))]
 
 
 def _gather(user) -> tuple[dict[str, list[dict]], dict[str, str]]:

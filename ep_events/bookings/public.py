@@ -103,7 +103,7 @@ def upcoming_events(programme_slug: str | None = None, starts_from: datetime | N
                 starts_at=event.starts_at, ends_at=event.ends_at, online=event.is_online, venue=event.venue,
                 places_left=left.get(event.id, 0), url=kind.event_url(event, external=True),
                 details=kind.api_values(event)))
-    return sorted(out, key=lambda e: (e.starts_at, e.id))
+    return sorted(out, key=lambda e: (e.starts_at, e.kind, int(e.id.rpartition("-")[2])))
 
 
 def find_event(text: str) -> PublicEvent | None:

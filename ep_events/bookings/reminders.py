@@ -22,7 +22,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
     rows = db.session.execute(
         select(Place.id, Place.starts_at, Place.created_at, Event.programme_id, Programme.kind)
         .join(Event, Place.event_id == Event.id).join(Programme, Event.programme_id == Programme.id)
-        .where(Place.status == PlaceStatus.CONFIRMED, Place.starts_at > now, Place.starts_at <= now + HORIZON,
+        .where(Place.status == PlaceStatus.CONFIRMED, Place.user_id.is_not(None),
+               Place.starts_at > now, Place.starts_at <= now + HORIZON,
                Event.status == EventStatus.PUBLISHED)
         .order_by(Place.starts_at, Place.id)
     ).all()

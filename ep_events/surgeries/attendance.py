@@ -12,9 +12,10 @@ from ep_events.surgeries.models import Attendance, SurgeryBooking, SurgeryDate
 
 
 def attendance_due(surgery_date: SurgeryDate, now: datetime | None = None) -> list[SurgeryBooking]:
-    """The date's confirmed bookings whose slot has started: the people whose attendance can be marked."""
+    """The date's confirmed bookings whose slot has started: the people whose attendance can be marked
+    (not a deleted account's: its attendance stays as it was)."""
     now = now or utcnow()
-    return [b for b in confirmed_bookings_for_date(surgery_date) if b.slot.starts_at <= now]
+    return [b for b in confirmed_bookings_for_date(surgery_date) if b.slot.starts_at <= now and b.user is not None]
 
 
 def attendance_opens_at(surgery_date: SurgeryDate) -> datetime | None:
@@ -53,6 +54,7 @@ def mark_attendance(actor, booking: SurgeryBooking, attendance: Attendance, now:
                  before={"attendance": before}, after={"attendance": attendance.value})
 
 
+DELETED_ACCOUNT = "(account deleted)"
 BOOKINGS_CSV_HEADER = ("Start (UK time)", "End (UK time)", "Name", "Email", "Organisation", "Job title", "Theme",
                        "Colleagues joining", "Attendance")
 
@@ -61,6 +63,11 @@ def bookings_csv(surgery_date: SurgeryDate) -> bytes:
     """The date's booking list for facilitators, as a spreadsheet-safe CSV file: no outlines."""
     rows = []
     for booking in confirmed_bookings_for_date(surgery_date):
+        if booking.user is None:
+            rows.append([f"{booking.slot.starts_at.astimezone(UK):%Y-%m-%d %H:%M}",
+                         f"{booking.slot.ends_at.astimezone(UK):%H:%M}", DELETED_ACCOUNT, "", "", "",
+                         booking.theme_label, "", booking.attendance.label])
+            continue
         colleagues = "; ".join(f"{c['name']} <{c['email']}>" for c in booking.colleagues)
         rows.append([f"{booking.slot.starts_at.astimezone(UK):%Y-%m-%d %H:%M}",
                      f"{booking.slot.ends_at.astimezone(UK):%H:%M}", booking.user.name, booking.user.email,

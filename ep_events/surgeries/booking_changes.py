@@ -6,12 +6,13 @@ from datetime import datetime
 from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 
+from ep_events.accounts.services import lock_person
 from ep_events.core.errors import DomainError
 from ep_events.core.time import uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.surgeries import emails
 from ep_events.surgeries.availability import DateAvailability, upcoming_availability
-from ep_events.surgeries.bookings import check_slot_bookable, lock_person, refresh_slot, user_bookings
+from ep_events.surgeries.bookings import check_slot_bookable, refresh_slot, user_bookings
 from ep_events.surgeries.models import SurgeryBooking, SurgerySlot
 from ep_events.surgeries.rules import SlotTaken
 from ep_events.surgeries.waitlist import leave_waitlist, offer_freed_slot, user_waitlist

@@ -8,11 +8,11 @@ confirmed bookings guarantees one booking per slot whatever happens between peop
 import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ep_events.accounts.models import User
+from ep_events.accounts.services import lock_person
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
@@ -40,15 +40,6 @@ from ep_events.surgeries.rules import (
     limit_message,
 )
 from ep_events.surgeries.settings import get_settings
-
-
-def lock_person(user) -> None:
-    """Serialise one person's booking changes: PostgreSQL row lock, SQLite write lock."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    else:
-        # A no-op write takes SQLite's write lock now, before we read anything we decide on.
-        db.session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version))
 
 
 def refresh_slot(slot: SurgerySlot) -> SurgerySlot:
@@ -174,12 +165,11 @@ def book_slot(slot: SurgerySlot, user, theme: str, outline: str = "", colleagues
 
 
 def confirmed_bookings_for_date(surgery_date: SurgeryDate) -> list[SurgeryBooking]:
-    """The date's confirmed bookings of people who still have an account (a deleted account's past
-    booking stays only as a count)."""
+    """The date's confirmed bookings, including those kept without a person (`user` None: the booker
+    has since deleted their account)."""
     return list(db.session.execute(
         select(SurgeryBooking).join(SurgerySlot).where(SurgerySlot.surgery_date_id == surgery_date.id,
-                                                       SurgeryBooking.status == BookingStatus.CONFIRMED,
-                                                       SurgeryBooking.user_id.is_not(None))
+                                                       SurgeryBooking.status == BookingStatus.CONFIRMED)
         .options(selectinload(SurgeryBooking.user)).order_by(SurgerySlot.starts_at)
     ).scalars())
 

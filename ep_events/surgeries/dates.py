@@ -263,7 +263,8 @@ def facilitator_cancel_slot(actor, slot: SurgerySlot, message: str, now: datetim
     if booking is not None:
         booking.cancel(now, actor, message.strip())
         db.session.flush()
-        emails.send_booking_cancelled(booking, by_facilitator=True, message=message.strip())
+        if booking.user is not None:  # nobody to tell when the booker has deleted their account
+            emails.send_booking_cancelled(booking, by_facilitator=True, message=message.strip())
     withdraw_offers(slot)
     slot.status = SlotStatus.CANCELLED
     db.session.flush()
@@ -292,13 +293,14 @@ def facilitator_cancel_date(actor, surgery_date: SurgeryDate, message: str, now:
     cancelled = 0
     for slot in surgery_date.slots:
         if slot.status is SlotStatus.OPEN:
-            if booking_for_slot(slot) is not None:
-                cancelled += 1
+            booking = booking_for_slot(slot)
+            if booking is not None and booking.user is not None:
+                cancelled += 1  # people told (a deleted account's booking is cancelled without a message)
             facilitator_cancel_slot(actor, slot, message, now)
     for entry in db.session.execute(select(SurgeryWaitlistEntry).where(
             SurgeryWaitlistEntry.surgery_date_id == surgery_date.id,
             SurgeryWaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))).scalars():
-        entry.status = WaitlistStatus.LEFT
+        entry.move_to(WaitlistStatus.LEFT)
     surgery_date.status = SurgeryDateStatus.CANCELLED
     surgery_date.cancel_message = message.strip()
     db.session.flush()

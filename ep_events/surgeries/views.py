@@ -464,7 +464,7 @@ def cancel_date(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
     if denied is not None:
         return denied
-    booked = len(bookings.confirmed_bookings_for_date(surgery_date))
+    booked = sum(1 for b in bookings.confirmed_bookings_for_date(surgery_date) if b.user is not None)
     # With nobody booked there is nobody to write to: the page is a plain confirmation.
     form = CancelWithMessageForm() if booked else CancelDateForm()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ep_events.accounts.services import lock_person
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError
 from ep_events.core.jobs import each_row_alone
@@ -13,7 +14,7 @@ from ep_events.core.time import uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.surgeries import emails
 from ep_events.surgeries.availability import booking_for_slot, open_offer_for_slot, upcoming_availability
-from ep_events.surgeries.bookings import book_slot, lock_person, refresh_slot
+from ep_events.surgeries.bookings import book_slot, refresh_slot
 from ep_events.surgeries.models import (
     THEME_LABELS,
     OfferStatus,
@@ -133,7 +134,7 @@ def leave_waitlist(entry: SurgeryWaitlistEntry, user) -> None:
             offer.status = OfferStatus.WITHDRAWN
             offer.closed_at = utcnow()
             offer_freed_slot(offer.slot, utcnow(), exclude_entry=entry)
-    entry.status = WaitlistStatus.LEFT
+    entry.move_to(WaitlistStatus.LEFT)
     db.session.flush()
 
 
@@ -156,8 +157,7 @@ def offer_freed_slot(slot: SurgerySlot, now: datetime,
     entry = db.session.execute(query).scalar_one_or_none()
     if entry is None:
         return None
-    entry.status = WaitlistStatus.OFFERED
-    entry.offer_expires_at = expires_at
+    entry.move_to(WaitlistStatus.OFFERED, offer_expires_at=expires_at)
     offer = SlotOffer(slot=slot, entry=entry, offered_at=now, expires_at=expires_at)
     db.session.add(offer)
     db.session.flush()
@@ -191,7 +191,7 @@ def accept_offer(offer: SlotOffer, user, now: datetime | None = None) -> Surgery
         raise DomainError("This offer has already been accepted, or has expired")
     db.session.refresh(offer)
     booking, _ = book_slot(offer.slot, user, offer.entry.theme, now=now, offer=offer)
-    offer.entry.status = WaitlistStatus.BOOKED
+    offer.entry.move_to(WaitlistStatus.BOOKED)
     db.session.flush()
     record_audit(user, "surgery.offer.accept", offer, f"{user.email} accepted {uk_datetime(offer.slot.starts_at)}")
     return booking
@@ -208,7 +208,7 @@ def decline_offer(offer: SlotOffer, user, now: datetime | None = None) -> SlotOf
     if not _close_offer(offer, OfferStatus.DECLINED, now):
         raise DomainError("This offer has already closed: it was accepted, declined or has expired")
     db.session.refresh(offer)
-    offer.entry.status = WaitlistStatus.DECLINED
+    offer.entry.move_to(WaitlistStatus.DECLINED)
     db.session.flush()
     record_audit(user, "surgery.offer.decline", offer, f"{user.email} declined {uk_datetime(offer.slot.starts_at)}")
     return offer_freed_slot(offer.slot, now)
@@ -226,7 +226,7 @@ def expire_offers(now: datetime | None = None) -> int:
             if not _close_offer(offer, OfferStatus.EXPIRED, now):
                 continue
             db.session.refresh(offer)
-            offer.entry.status = WaitlistStatus.EXPIRED
+            offer.entry.move_to(WaitlistStatus.EXPIRED)
             db.session.flush()
             record_audit(None, "surgery.offer.expire", offer,
                          f"Offer of {uk_datetime(offer.slot.starts_at)} to {offer.entry.user.email} expired")
@@ -239,4 +239,4 @@ def withdraw_offers(slot: SurgerySlot) -> None:
     if offer is not None:
         offer.status = OfferStatus.WITHDRAWN
         offer.closed_at = utcnow()
-        offer.entry.status = WaitlistStatus.WAITING
+        offer.entry.move_to(WaitlistStatus.WAITING)

@@ -257,6 +257,9 @@ def downgrade():
         batch_op.create_index('ix_surgery_date_programme_status_starts', ['programme_id', 'status', 'starts_at'],
                               unique=False)
 
+    # Rows made since the upgrade took their ids from the shared tables' sequences.
+    for table in ('surgery_date', 'surgery_booking', 'surgery_waitlist_entry'):
+        _restart_sequence(table)
     op.execute("UPDATE sent_reminder SET kind = 'surgery' WHERE kind = 'place'")
     with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
         batch_op.drop_index('uq_waitlist_entry_active', sqlite_where=ACTIVE, postgresql_where=ACTIVE)

@@ -310,3 +310,23 @@ def test_the_data_download_holds_the_circles_own_section(client, circles):
         circles["place"].id, "Reading circles", circles["place"].uid)
     assert "circle_notes.csv" in archive.namelist()
     assert "circle_notes.csv  (1 record)  From Reading circles." in archive.read("README.txt").decode()
+
+
+def test_a_programme_with_events_keeps_its_kind_and_one_without_can_change(client, circles):
+    admin = factories.admin()
+    with_dates = factories.surgery_programme(slug="mtc")
+    factories.surgery_date(with_dates, days_ahead=10)
+    empty = factories.surgery_programme(slug="empty")
+    db.session.commit()
+    sign_in(client, admin)
+    form = {"name": "A programme", "kind": KEY, "contact_email": "ep@example.org", "description": ""}
+    # The new kind is offered, because it is registered.
+    assert f'value="{KEY}"' in client.get(f"/admin/programmes/{with_dates.id}").get_data(as_text=True)
+    refused = client.post(f"/admin/programmes/{with_dates.id}", data=form | {"slug": "mtc"})
+    assert refused.status_code == 400
+    assert "This programme already has events, so its kind cannot change" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert with_dates.kind == "practice_surgeries"
+    assert client.post(f"/admin/programmes/{empty.id}", data=form | {"slug": "empty"}).status_code == 302
+    db.session.expire_all()
+    assert empty.kind == KEY

@@ -2,7 +2,7 @@
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from ep_events import create_app
 from ep_events.extensions import db
@@ -56,8 +56,6 @@ def test_migrations_match_the_models(tmp_path):
 def _carry_surgery_data_through_the_shared_core(url):
     """Upgrading to the shared booking core keeps every surgery date, booking and waiting-list entry,
     with their ids (links, offers and calendar UIDs carry over); downgrading puts them back."""
-    from sqlalchemy import text
-
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     at = "2026-03-02 09:30:00"
     with app.app_context():
@@ -73,37 +71,44 @@ def _carry_surgery_data_through_the_shared_core(url):
                 {"at": at})
             conn.execute(text(
                 "INSERT INTO surgery_date (id, programme_id, day, session, starts_at, ends_at, status, teams_url,"
-                " cancel_message, created_at) VALUES (11, 7, '2026-03-02', 'am', :at, '2026-03-02 12:30:00',"
+                " cancel_message, created_at) VALUES (1, 7, '2026-03-02', 'am', :at, '2026-03-02 12:30:00',"
                 " 'published', 'https://teams.microsoft.com/l/meetup-join/x', '', :at)"), {"at": at})
             conn.execute(text("INSERT INTO surgery_slot (id, surgery_date_id, starts_at, ends_at, status) VALUES"
-                              " (21, 11, :at, '2026-03-02 10:10:00', 'open')"), {"at": at})
+                              " (1, 1, :at, '2026-03-02 10:10:00', 'open')"), {"at": at})
             conn.execute(text(
                 "INSERT INTO surgery_booking (id, uid, sequence, slot_id, user_id, status, theme, outline, colleagues,"
-                " cancel_reason, attendance, created_at) VALUES (31, 'kept@ep-events', 2, 21, 3, 'confirmed',"
+                " cancel_reason, attendance, created_at) VALUES (1, 'kept@ep-events', 2, 1, 3, 'confirmed',"
                 " 'general', 'An outline', '[]', '', 'attended', :at)"), {"at": at})
             conn.execute(text(
                 "INSERT INTO surgery_waitlist_entry (id, surgery_date_id, user_id, status, theme, created_at)"
-                " VALUES (41, 11, 3, 'waiting', 'reflect', :at)"), {"at": at})
+                " VALUES (1, 1, 3, 'waiting', 'reflect', :at)"), {"at": at})
         upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT id, kind, programme_id, title, status, online_url FROM event")).all() == [
-                (11, "surgery_date", 7, "Practice surgery", "published", "https://teams.microsoft.com/l/meetup-join/x")]
+                (1, "surgery_date", 7, "Practice surgery", "published", "https://teams.microsoft.com/l/meetup-join/x")]
             assert conn.execute(text(
                 "SELECT id, kind, event_id, user_id, uid, sequence, status, attendance FROM place")).all() == [
-                (31, "surgery_booking", 11, 3, "kept@ep-events", 2, "confirmed", "attended")]
+                (1, "surgery_booking", 1, 3, "kept@ep-events", 2, "confirmed", "attended")]
             assert conn.execute(text("SELECT id, slot_id, held_slot_id, outline FROM surgery_booking")).all() == [
-                (31, 21, 21, "An outline")]
+                (1, 1, 1, "An outline")]
             assert conn.execute(text("SELECT id, event_id, user_id, status FROM waitlist_entry")).all() == [
-                (41, 11, 3, "waiting")]
+                (1, 1, 3, "waiting")]
         downgrade(revision="4e8a2c6d9b13")
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT id, programme_id, status, teams_url FROM surgery_date")).all() == [
-                (11, 7, "published", "https://teams.microsoft.com/l/meetup-join/x")]
+                (1, 7, "published", "https://teams.microsoft.com/l/meetup-join/x")]
             assert conn.execute(text("SELECT id, uid, sequence, user_id, status, attendance, outline"
                                      " FROM surgery_booking")).all() == [
-                (31, "kept@ep-events", 2, 3, "confirmed", "attended", "An outline")]
+                (1, "kept@ep-events", 2, 3, "confirmed", "attended", "An outline")]
             assert conn.execute(text("SELECT id, surgery_date_id, user_id, status, theme"
-                                     " FROM surgery_waitlist_entry")).all() == [(41, 11, 3, "waiting", "reflect")]
+                                     " FROM surgery_waitlist_entry")).all() == [(1, 1, 3, "waiting", "reflect")]
+        # New rows get new ids again (on PostgreSQL the downgrade moves the old tables' sequences on).
+        with db.engine.begin() as conn:
+            new_id = conn.execute(text(
+                "INSERT INTO surgery_date (programme_id, day, session, starts_at, ends_at, status, teams_url,"
+                " cancel_message, created_at) VALUES (7, '2026-03-03', 'pm', :at, :at, 'draft', '', '', :at)"
+                " RETURNING id"), {"at": at}).scalar_one()
+        assert new_id == 2
         db.engine.dispose()
 
 

@@ -8,11 +8,13 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from freezegun import freeze_time
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ep_events.accounts.models import Role
-from ep_events.accounts.services import grant_role
+from ep_events.accounts.models import Role, TokenPurpose
+from ep_events.accounts.services import confirm_email_change, grant_role, issue_token
+from ep_events.bookings.personal_data import personal_data_zip
 from ep_events.core.audit import AuditEntry
 from ep_events.core.time import to_uk, utcnow
 from ep_events.extensions import db
@@ -261,3 +263,31 @@ def test_a_person_downloads_their_data_from_their_account_page_with_the_keyboard
         data = json.loads(archive.read("my-data.json"))
     assert data["account"][0]["email"] == a.email
     assert seeded["a_booking"].uid in [p["calendar_uid"] for p in data["places"]]
+
+
+def test_an_address_given_up_and_taken_by_a_new_account_does_not_bring_the_old_owners_emails(app):
+    """Alice changes her address; Bob later signs up with her old one: his file holds nothing of hers."""
+    programme = factories.surgery_programme()
+    long_ago = utcnow() - timedelta(days=30)
+    with freeze_time(long_ago):
+        surgery_date = factories.surgery_date(programme, days_ahead=40, teams_url=factories.TEAMS_URL)
+        alice = factories.user(email="shared@example.org", name="Alice Previous")
+        book_slot(surgery_date.slots[0], alice, "general")
+        full = factories.surgery_date(programme, days_ahead=42)
+        for slot in full.slots:
+            book_slot(slot, factories.user(), "general")
+        join_waitlist(full, alice)
+        db.session.commit()
+        raw = issue_token(alice, TokenPurpose.CHANGE_EMAIL, 24, new_email="alice.new@example.org")
+        confirm_email_change(raw)
+        db.session.commit()
+    bob = factories.user(email="shared@example.org", name="Bob Newcomer")
+    db.session.commit()
+    book_slot(surgery_date.slots[1], bob, "general")
+    db.session.commit()
+
+    data = json.loads(zipfile.ZipFile(io.BytesIO(personal_data_zip(bob))).read("my-data.json"))
+    text = json.dumps(data)
+    assert "Alice" not in text and "alice.new@example.org" not in text
+    assert [e["template"] for e in data["emails"]] == ["surgeries/booking_confirmed"]  # his own, only
+    assert all("waiting list" not in entry["summary"] for entry in data["audit"])
