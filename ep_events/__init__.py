@@ -111,6 +111,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata and Alembic see the whole schema."""
     from ep_events.accounts import models as _accounts  # noqa: F401
+    from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
     from ep_events.notifications import models as _notifications  # noqa: F401
