@@ -114,6 +114,7 @@ def _import_models() -> None:
     from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
+    from ep_events.network_days import models as _network_days  # noqa: F401
     from ep_events.notifications import models as _notifications  # noqa: F401
     from ep_events.organisations import models as _organisations  # noqa: F401
     from ep_events.programmes import models as _programmes  # noqa: F401
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.manage.views import bp as manage_bp
+    from ep_events.network_days.views import bp as network_days_bp
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(surgeries_bp)
+    app.register_blueprint(network_days_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)

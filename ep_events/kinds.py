@@ -1,9 +1,10 @@
 """The programme kinds this site runs: the one place a new programme is listed (see ARCHITECTURE.md)."""
 
 from ep_events.bookings import kinds
+from ep_events.network_days.kind import KIND as NETWORK_DAYS
 from ep_events.surgeries.kind import KIND as PRACTICE_SURGERIES
 
-PROGRAMME_KINDS = (PRACTICE_SURGERIES,)
+PROGRAMME_KINDS = (PRACTICE_SURGERIES, NETWORK_DAYS)
 
 
 def register_kinds() -> None:

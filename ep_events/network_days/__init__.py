@@ -1,0 +1,1 @@
+"""Coram Network Days: days, agency memberships, named places and EP Champions (money is in billing)."""

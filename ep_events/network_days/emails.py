@@ -1,0 +1,69 @@
+"""Network Day emails: one function per kind, each queued in the outbox with its calendar invite."""
+
+from ep_events.core.time import uk_date, uk_time
+from ep_events.core.urls import external_url
+from ep_events.notifications.calendar import CalendarEvent, build_cancellation, build_invite
+from ep_events.notifications.outbox import queue_email
+
+
+def where(day) -> str:
+    """'Online (Microsoft Teams)' or the venue, as one line."""
+    return " ".join(day.venue.split()) if day.venue else "Online"
+
+
+def calendar_event(place) -> CalendarEvent:
+    """The named person's place as a calendar meeting: the day's times, link or venue, and their page."""
+    day = place.event
+    programme = day.programme
+    url = external_url("network_days.place_detail", place_id=place.id)
+    lines = []
+    if day.venue:
+        lines.append(f"Venue: {where(day)}")
+    elif day.online_url:
+        lines.append(f"Join online: {day.online_url}")
+    else:
+        lines.append("The joining link will be sent to you before the day.")
+    if day.topics:
+        lines += ["", f"Topics: {' '.join(day.topics.split())}"]
+    lines += ["", f"Your place: {url}"]
+    return CalendarEvent(
+        uid=place.uid, sequence=place.sequence, starts_at=place.starts_at, ends_at=place.ends_at,
+        summary=f"{day.title} – {programme.name}", description="\n".join(lines),
+        location=where(day) if day.venue else (f"Online: {day.online_url}" if day.online_url else "Online"),
+        url=url, organizer_email=programme.contact_email, organizer_name=programme.name,
+        attendees=((place.user.name, place.user.email),) if place.user else (),
+        status="CONFIRMED" if place.is_confirmed else "CANCELLED",
+    )
+
+
+def _context(place, **extra) -> dict:
+    day = place.event
+    return {
+        "place": place, "day": day, "programme": day.programme, "agency": place.agency,
+        "date": uk_date(day.starts_at), "starts": uk_time(day.starts_at), "ends": uk_time(day.ends_at),
+        "where": where(day), "online_url": day.online_url,
+        "place_url": external_url("network_days.place_detail", place_id=place.id),
+        "recipient_name": place.user.name, **extra,
+    }
+
+
+def send_place_confirmed(place) -> None:
+    queue_email(place.user.email, "network_days/place_confirmed", calendar=build_invite(calendar_event(place)),
+                calendar_method="REQUEST", **_context(place))
+
+
+def send_place_updated(place, what_changed: str) -> None:
+    queue_email(place.user.email, "network_days/place_updated", calendar=build_invite(calendar_event(place)),
+                calendar_method="REQUEST", what_changed=what_changed, **_context(place))
+
+
+def send_place_cancelled(place, why: str) -> None:
+    """`why` is one sentence: the place was given to someone else, the day was cancelled, ..."""
+    queue_email(place.user.email, "network_days/place_cancelled",
+                calendar=build_cancellation(calendar_event(place)), calendar_method="CANCEL", why=why,
+                **_context(place))
+
+
+def send_reminder(place, hours_before: int) -> None:
+    when = "tomorrow" if hours_before >= 24 else ("in an hour" if hours_before == 1 else f"in {hours_before} hours")
+    queue_email(place.user.email, "network_days/reminder", when=when, **_context(place))

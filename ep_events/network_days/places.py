@@ -1,0 +1,160 @@
+"""Places on a Network Day: an agency names who takes its membership place or an extra place, renames
+them before the deadline (the organiser after it), and cancels them."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from ep_events.accounts.policy import can_administer_organisation, can_manage_programme
+from ep_events.bookings.models import Event, EventStatus, PlaceStatus
+from ep_events.core.audit import record_audit
+from ep_events.core.errors import DomainError, NotAllowed
+from ep_events.core.time import uk_date, uk_datetime, utcnow
+from ep_events.extensions import db
+from ep_events.network_days import emails
+from ep_events.network_days.memberships import champion_of, membership_for, membership_year_label, membership_year_of
+from ep_events.network_days.models import NetworkDay, NetworkPlace, PlaceType
+from ep_events.network_days.rules import NoPlacesLeft, RenameDeadlinePassed
+
+
+def lock_day(network_day: NetworkDay) -> None:
+    """Serialise every change to one day's places (the last place cannot go twice): a PostgreSQL row lock
+    on the event, SQLite's write lock. Taken before anything we decide on is read."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Event.id).where(Event.id == network_day.id).with_for_update())
+    else:
+        # A no-op write takes SQLite's write lock now (a plain read would not).
+        db.session.execute(update(Event).where(Event.id == network_day.id).values(capacity=Event.capacity))
+
+
+def _confirmed(network_day: NetworkDay, *where) -> int:
+    return db.session.execute(select(func.count(NetworkPlace.id)).where(
+        NetworkPlace.event_id == network_day.id, NetworkPlace.status == PlaceStatus.CONFIRMED, *where)).scalar_one()
+
+
+def _may_change_places(actor, network_day: NetworkDay, agency, now: datetime) -> None:
+    """Before the rename deadline the agency's admins and the organisers; after it, only the organisers."""
+    organiser = can_manage_programme(actor, network_day.programme)
+    if organiser:
+        return
+    if not can_administer_organisation(actor, agency):
+        raise NotAllowed(f"Only {agency.name}'s admins or the programme's organisers can change its places")
+    if not network_day.renamable_by_agency(now):
+        raise RenameDeadlinePassed(
+            f"Places on this Network Day could be changed until {uk_datetime(network_day.rename_deadline)}. "
+            f"Email the organisers at {network_day.programme.contact_email} to change it now.")
+
+
+def _check_day_open(network_day: NetworkDay, now: datetime) -> None:
+    if network_day.status is not EventStatus.PUBLISHED:
+        raise DomainError("This Network Day is not open for places")
+    if network_day.starts_at <= now:
+        raise DomainError("This Network Day has already started")
+
+
+def _check_person(network_day: NetworkDay, person) -> None:
+    if person is None:
+        raise DomainError("Choose who takes the place", field="person")
+    if _confirmed(network_day, NetworkPlace.user_id == person.id):
+        raise DomainError(f"{person.name} already has a place on this Network Day", field="person")
+
+
+def _new_place(network_day: NetworkDay, agency, person, place_type: PlaceType) -> NetworkPlace:
+    champion = champion_of(network_day.programme, agency)
+    place = NetworkPlace(event=network_day, user=person, agency=agency, place_type=place_type,
+                         is_champion=champion is not None and champion.user_id == person.id,
+                         starts_at=network_day.starts_at, ends_at=network_day.ends_at)
+    db.session.add(place)
+    db.session.flush()
+    return place
+
+
+def name_place(actor, network_day: NetworkDay, agency, person, place_type: PlaceType,
+               now: datetime | None = None) -> NetworkPlace:
+    """Give one of the agency's places on a day to a person, who is emailed an invite.
+
+    A membership place: one per member agency per day, only if the day is inside a membership year the
+    agency holds. An extra place: only while the day has room, counted under the day's lock so the last
+    place goes once."""
+    now = now or utcnow()
+    place_type = PlaceType(place_type)
+    _may_change_places(actor, network_day, agency, now)
+    lock_day(network_day)
+    db.session.refresh(network_day)  # its status and capacity as they are now, under the lock
+    _check_day_open(network_day, now)
+    _check_person(network_day, person)
+    if place_type is PlaceType.MEMBERSHIP:
+        year = membership_year_of(network_day)
+        if membership_for(network_day.programme, agency, year) is None:
+            raise DomainError(f"{agency.name} is not a member for {membership_year_label(year)}, so it has no "
+                              "membership place on this Network Day", field="place_type")
+        if _confirmed(network_day, NetworkPlace.agency_id == agency.id,
+                      NetworkPlace.place_type == PlaceType.MEMBERSHIP):
+            raise DomainError(f"{agency.name}'s membership place on this Network Day is already named. "
+                              "Rename it, or name an extra place", field="place_type")
+    elif _confirmed(network_day) >= (network_day.capacity or 0):
+        raise NoPlacesLeft()
+    place = _new_place(network_day, agency, person, place_type)
+    emails.send_place_confirmed(place)
+    record_audit(actor, "network.place.name", place,
+                 f"{agency.name}: {place_type.label.lower()} on {uk_date(network_day.starts_at)} for {person.name}")
+    return place
+
+
+def rename_place(actor, place: NetworkPlace, new_person, now: datetime | None = None) -> NetworkPlace:
+    """Give a place to someone else: the old person's place is cancelled (their invite too) and the new
+    person gets a new place and invite. The agency's admins may until the rename deadline; after it only
+    the organisers."""
+    now = now or utcnow()
+    network_day = place.event
+    _may_change_places(actor, network_day, place.agency, now)
+    lock_day(network_day)
+    db.session.refresh(place)
+    if not place.is_confirmed:
+        raise DomainError("This place has been cancelled")
+    _check_day_open(network_day, now)
+    _check_person(network_day, new_person)
+    old_person = place.user
+    place.cancel(now, actor, "Renamed")
+    db.session.flush()  # frees the membership place before the new one takes it
+    if old_person is not None:
+        emails.send_place_cancelled(place, f"{place.agency.name} has given the place to a colleague.")
+    renamed = _new_place(network_day, place.agency, new_person, place.place_type)
+    emails.send_place_confirmed(renamed)
+    record_audit(actor, "network.place.rename", renamed,
+                 f"{place.agency.name}: place on {uk_date(network_day.starts_at)} renamed to {new_person.name}",
+                 before={"place": place.id, "user_id": getattr(old_person, "id", None)},
+                 after={"place": renamed.id, "user_id": new_person.id})
+    return renamed
+
+
+def cancel_place(actor, place: NetworkPlace, reason: str = "", now: datetime | None = None) -> None:
+    """Cancel a named place (the person is told, their invite cancelled): the agency's admins until the
+    rename deadline, the organisers until the day starts."""
+    now = now or utcnow()
+    network_day = place.event
+    _may_change_places(actor, network_day, place.agency, now)
+    if not place.is_confirmed:
+        raise DomainError("This place is already cancelled")
+    if network_day.starts_at <= now:
+        raise DomainError("This Network Day has already started")
+    reason = (reason or "").strip()
+    place.cancel(now, actor, reason)
+    db.session.flush()
+    if place.user is not None:
+        emails.send_place_cancelled(place, reason or f"{place.agency.name} has cancelled it.")
+    record_audit(actor, "network.place.cancel", place,
+                 f"{place.agency.name}: place on {uk_date(network_day.starts_at)} cancelled",
+                 after={"reason": reason})
+
+
+def release_person(user, now: datetime) -> int:
+    """Before an account goes: cancel the person's upcoming places, invites cancelled. Returns places cancelled."""
+    places = db.session.execute(select(NetworkPlace).where(
+        NetworkPlace.user_id == user.id, NetworkPlace.status == PlaceStatus.CONFIRMED,
+        NetworkPlace.starts_at > now)).scalars().all()
+    for place in places:
+        place.cancel(now, user, "The person's account was deleted")
+        db.session.flush()
+        emails.send_place_cancelled(place, "Your EP Events account was deleted.")
+    return len(places)
