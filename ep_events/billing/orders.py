@@ -51,6 +51,8 @@ def place_order(actor, programme, organisation, lines: list[WantedLine], *, bill
     contact_email = _check_email(billing_contact_email)
     address = clean_text(billing_address, "billing_address", "billing address", 2000, multiline=True)
     if no_po:
+        # The form hides the PO field when "we do not use purchase orders" is ticked; a value it still sends is
+        # not the agency's PO number.
         po_number = ""
     else:
         po_number = clean_text(po_number, "po_number", "purchase order number", 50)
