@@ -19,6 +19,7 @@ def test_home_page_offers_surgery_booking_and_calls_the_rest_coming(client):
     # Nothing says a person can do today what is only coming.
     assert "register for a free workshop" not in text
     assert "can record a reflection" not in text
-    # Only the surgeries card links to booking; the others say booking is coming.
+    # The surgeries card links to booking, the Network Days card to its days; workshops say booking is coming.
     assert body.count("See surgery dates and book a slot") == 1
-    assert text.count("Booking through EP Events is coming: for now, email the programme to take part.") == 2
+    assert body.count("See the Network Days and places left") == 1
+    assert text.count("Booking through EP Events is coming: for now, email the programme to take part.") == 1

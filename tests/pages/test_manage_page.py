@@ -52,7 +52,7 @@ def test_an_organiser_sees_each_programme_with_settings_and_drafts_marked(app):
     assert page.index("MTC surgeries") < page.index("Network Days") < page.index("Other surgeries")
     assert 'href="/surgeries/mtc/settings"' in page and 'href="/surgeries/other/settings"' in page
     assert "Draft" in page
-    assert "Network days are not run through EP Events yet" in page
+    assert "0 upcoming Network Days published" in page and 'href="/network-days/network"' in page
 
 
 def test_the_manage_page_is_for_staff_only(app):
