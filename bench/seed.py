@@ -15,10 +15,10 @@ from types import SimpleNamespace
 from sqlalchemy import insert, update
 
 from ep_events.accounts.models import User
-from ep_events.core.time import utcnow
+from ep_events.core.time import uk_to_utc, utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme, ProgrammeStatus
-from ep_events.surgeries.dates import slot_times, uk_to_utc
+from ep_events.surgeries.dates import slot_times
 from ep_events.surgeries.models import (
     Attendance,
     BookingStatus,

@@ -1,7 +1,7 @@
 """UK time helpers: everything is stored in UTC and shown in Europe/London."""
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,11 @@ def as_utc(value: datetime) -> datetime:
 
 def to_uk(value: datetime) -> datetime:
     return as_utc(value).astimezone(UK)
+
+
+def uk_to_utc(day: date, at: time) -> datetime:
+    """A wall-clock time in the UK on a day, as UTC (right either side of the clocks changing)."""
+    return datetime.combine(day, at, tzinfo=UK).astimezone(UTC)
 
 
 # The three below are remembered: a moment always reads the same, and lists (My bookings, the slot picker,

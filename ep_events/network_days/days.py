@@ -10,7 +10,7 @@ from ep_events.accounts.policy import can_manage_programme
 from ep_events.bookings.models import EventStatus, PlaceStatus
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError, NotAllowed
-from ep_events.core.time import uk_date, utcnow
+from ep_events.core.time import uk_date, uk_to_utc, utcnow
 from ep_events.extensions import db
 from ep_events.network_days import emails
 from ep_events.network_days.models import NetworkDay, NetworkPlace
@@ -24,7 +24,6 @@ from ep_events.network_days.rules import (
     TOPICS_MAX,
     default_rename_deadline,
     latest_day,
-    uk_to_utc,
 )
 from ep_events.notifications.teams import validate_teams_url
 

@@ -1,12 +1,10 @@
 """Network Day rules shared by the services: bounds on what an organiser sets, working days, the errors."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-
-import holidays
+from datetime import date, datetime
 
 from ep_events.core.errors import DomainError
-from ep_events.core.time import UK
+from ep_events.core.time import UK, uk_to_utc
+from ep_events.core.working_days import working_days_before
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 DAYS_AHEAD_YEARS = 2  # how far ahead a day can be set (issue 10: a year-9999 date broke retention)
@@ -23,33 +21,6 @@ class NoPlacesLeft(DomainError):
 
 class RenameDeadlinePassed(DomainError):
     pass
-
-
-def uk_to_utc(day: date, at: time) -> datetime:
-    """A wall-clock time in the UK on a day, as UTC (right either side of the clocks changing)."""
-    return datetime.combine(day, at, tzinfo=UK).astimezone(UTC)
-
-
-@cache
-def _england_bank_holidays(year: int) -> dict:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def is_working_day(day: date) -> bool:
-    """Monday to Friday and not an England bank holiday.
-
-    The same rule as surgeries' non_working_day; programme packages may not import one another, so it
-    is repeated here until it moves down to core."""
-    return day.weekday() < 5 and day not in _england_bank_holidays(day.year)
-
-
-def working_days_before(day: date, count: int) -> date:
-    """The working day `count` working days before `day` (Monday for a Wednesday, Thursday for a Monday)."""
-    while count:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
 
 
 def default_rename_deadline(starts_at: datetime) -> datetime:

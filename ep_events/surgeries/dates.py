@@ -2,10 +2,8 @@
 cancel slots, cancel a date, and the programme's facilitators."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, time, timedelta
 
-import holidays
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -14,7 +12,8 @@ from ep_events.accounts.models import Grant, Role
 from ep_events.accounts.services import grant_role
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError
-from ep_events.core.time import UK, uk_datetime, uk_time, utcnow
+from ep_events.core.time import UK, uk_datetime, uk_time, uk_to_utc, utcnow
+from ep_events.core.working_days import non_working_day
 from ep_events.extensions import db
 from ep_events.notifications.teams import TeamsLinkError, provider_from_config, validate_teams_url
 from ep_events.surgeries import emails
@@ -38,11 +37,6 @@ from ep_events.surgeries.waitlist import offer_freed_slot, withdraw_offers
 DATES_AHEAD_YEARS = 2  # how far ahead a surgery date can be set (issue 10: a year-9999 date broke retention)
 
 
-def uk_to_utc(day: date, at: time) -> datetime:
-    """A wall-clock time in the UK on a day, as UTC (right either side of the clocks changing)."""
-    return datetime.combine(day, at, tzinfo=UK).astimezone(UTC)
-
-
 def slot_times(day: date, starts: time, ends: time, settings: SurgerySettings) -> list[tuple[datetime, datetime]]:
     """The slots that fit in a window: slot length, then a buffer, until the window ends."""
     out = []
@@ -62,27 +56,6 @@ class DuplicateSurgeryDate(DomainError):
 
 class NonWorkingDay(DomainError):
     """Weekends and bank holidays need the facilitator's confirmation (the form asks for it)."""
-
-
-@cache
-def _england_bank_holidays(year: int) -> dict:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def non_working_day(day: date) -> str | None:
-    """Why a day is not a working day in England ('a Saturday', 'a bank holiday (Christmas Day)'), or None."""
-    holiday = _england_bank_holidays(day.year).get(day)
-    if holiday:
-        return f"a bank holiday ({holiday})"
-    if day.weekday() >= 5:
-        return f"a {day:%A}"
-    return None
-
-
-def next_working_day(day: date) -> date:
-    while non_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def _clashing_date(programme, day: date, session: SessionKind, starts_at: datetime, ends_at: datetime):

@@ -9,10 +9,11 @@ from werkzeug.security import generate_password_hash
 
 from ep_events.accounts.models import User
 from ep_events.core.time import utcnow
+from ep_events.core.working_days import next_working_day, non_working_day
 from ep_events.extensions import db
 from ep_events.surgeries.attendance import mark_attendance
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.dates import create_surgery_date, next_working_day, non_working_day
+from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.models import Attendance, SessionKind, SurgeryDate, SurgeryDateStatus
 from ep_events.surgeries.waitlist import join_waitlist
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from ep_events.accounts.models import Role
 from ep_events.core.audit import record_audit
 from ep_events.core.time import utcnow
+from ep_events.core.working_days import next_working_day
 from ep_events.extensions import db
 from ep_events.notifications.outbox import deliver_all
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.dates import next_working_day
 from ep_events.surgeries.models import SurgeryBooking, SurgeryDate
 from tests import factories
 from tests.browser.keyboard import choose_radio, press, type_into

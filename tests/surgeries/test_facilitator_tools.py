@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from ep_events.accounts.models import Role
 from ep_events.core.audit import AuditEntry
+from ep_events.core.working_days import non_working_day
 from ep_events.demo import load_demo_data
 from ep_events.extensions import db
 from ep_events.surgeries.bookings import book_slot, confirmed_bookings_for_date
-from ep_events.surgeries.dates import facilitator_cancel_date, non_working_day
+from ep_events.surgeries.dates import facilitator_cancel_date
 from ep_events.surgeries.models import SurgeryDate, SurgeryDateStatus
 from ep_events.surgeries.settings import get_settings
 from tests import factories
