@@ -206,3 +206,17 @@ def places_taken(days: list[NetworkDay]) -> dict[int, int]:
 def places_left(days: list[NetworkDay]) -> dict[int, int]:
     taken = places_taken(days)
     return {d.id: max((d.capacity or 0) - taken.get(d.id, 0), 0) for d in days}
+
+
+@dataclass(frozen=True)
+class ManagedDays:
+    upcoming: list[NetworkDay]  # not yet ended, any status, soonest first
+    past: list[NetworkDay]  # ended, latest first
+
+
+def managed_days(programme, now: datetime) -> ManagedDays:
+    """Every day of the programme for its organisers, drafts and cancelled ones included."""
+    days = list(db.session.execute(select(NetworkDay).where(NetworkDay.programme_id == programme.id)
+                                   .order_by(NetworkDay.starts_at, NetworkDay.id)).scalars())
+    return ManagedDays(upcoming=[d for d in days if d.ends_at > now],
+                       past=[d for d in reversed(days) if d.ends_at <= now])

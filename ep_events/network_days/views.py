@@ -1,16 +1,30 @@
-"""Network Day pages: the public list of a programme's days, and a named person's own place."""
+"""Network Day pages: the public list of a programme's days, a named person's own place, and the organisers'
+pages to create, edit, publish and cancel days."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ep_events.accounts.policy import can_manage_programme, can_see_programme
+from ep_events.accounts.policy import can_manage_programme, can_see_programme, require
+from ep_events.bookings.models import EventStatus
+from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
-from ep_events.extensions import db
+from ep_events.extensions import db, login_manager
 from ep_events.network_days import emails
-from ep_events.network_days.days import places_left, upcoming_days
+from ep_events.network_days.days import (
+    cancel_day,
+    confirmed_places,
+    create_day,
+    managed_days,
+    places_left,
+    places_taken,
+    publish_day,
+    upcoming_days,
+    update_day,
+)
+from ep_events.network_days.forms import CancelDayForm, NetworkDayForm, PublishDayForm
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
-from ep_events.network_days.models import PROGRAMME_KIND, NetworkPlace
+from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace
 from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme
 
@@ -58,3 +72,108 @@ def place_invite(place_id: int):
     filename = f"network-day-{place.starts_at:%Y-%m-%d}.ics"
     return Response(build_download(emails.calendar_event(place)), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- Organisers --------------------------------------------------------------------------------
+
+def _organiser_only(programme: Programme):
+    """Anonymous visitors sign in; people who do not organise this programme get 403 (as for surgeries)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(can_manage_programme(current_user, programme))
+    return None
+
+
+def _managed_programme(slug: str) -> Programme:
+    programme = db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+    if programme is None or programme.kind != PROGRAMME_KIND:
+        abort(404)
+    return programme
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/network-days/<slug>/manage")
+def manage(slug: str):
+    programme = _managed_programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    days = managed_days(programme, utcnow())
+    return render_template("network_days/manage.html", programme=programme, days=days,
+                           taken=places_taken(days.upcoming + days.past))
+
+
+@bp.route("/network-days/<slug>/manage/days/new", methods=["GET", "POST"])
+def new_day(slug: str):
+    programme = _managed_programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    form = NetworkDayForm()
+    if form.validate_on_submit():
+        ok, network_day = form.apply(lambda: create_day(current_user, programme, form.details()))
+        if ok:
+            flash("The Network Day is saved as a draft. Check it, then publish it.", "success")
+            return redirect(url_for("network_days.edit_day", day_id=network_day.id))
+    return render_template("network_days/day_form.html", form=form, programme=programme, network_day=None), \
+        _status(form)
+
+
+def _day_for_organiser(day_id: int):
+    network_day = db.get_or_404(NetworkDay, day_id)
+    return network_day, _organiser_only(network_day.programme)
+
+
+@bp.route("/network-days/manage/days/<int:day_id>", methods=["GET", "POST"])
+def edit_day(day_id: int):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    form = NetworkDayForm() if request.method == "POST" else NetworkDayForm.for_day(network_day)
+    if network_day.status is not EventStatus.CANCELLED and form.validate_on_submit():
+        ok, told = form.apply(lambda: update_day(current_user, network_day, form.details()))
+        if ok:
+            flash("The Network Day is saved." + (f" {told} named {'person has' if told == 1 else 'people have'} "
+                                                 "been sent the updated invite." if told else ""), "success")
+            return redirect(url_for("network_days.edit_day", day_id=network_day.id))
+    return render_template("network_days/day_form.html", form=form, programme=network_day.programme,
+                           network_day=network_day, taken=len(confirmed_places(network_day))), \
+        _status(form)
+
+
+@bp.route("/network-days/manage/days/<int:day_id>/publish", methods=["POST"])
+def publish(day_id: int):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    if PublishDayForm().validate_on_submit():
+        try:
+            publish_day(current_user, network_day)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The Network Day is published: it shows on the Network Days page and agencies can name places.",
+                  "success")
+    return redirect(url_for("network_days.edit_day", day_id=day_id))
+
+
+@bp.route("/network-days/manage/days/<int:day_id>/cancel", methods=["GET", "POST"])
+def cancel(day_id: int):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    if network_day.status is EventStatus.CANCELLED:
+        return redirect(url_for("network_days.edit_day", day_id=day_id))
+    named = sum(1 for place in confirmed_places(network_day) if place.user is not None)
+    form = CancelDayForm()
+    if form.validate_on_submit():
+        ok, told = form.apply(lambda: cancel_day(current_user, network_day, form.message.data or ""))
+        if ok:
+            flash(f"The Network Day is cancelled. {told} named {'person was' if told == 1 else 'people were'} told.",
+                  "success")
+            return redirect(url_for("network_days.manage", slug=network_day.programme.slug))
+    return render_template("network_days/cancel_day.html", form=form, network_day=network_day, named=named), \
+        _status(form)
