@@ -1,6 +1,5 @@
 """Invoices issued at the same moment get numbers 1..N: no gaps, no duplicates (PostgreSQL and SQLite)."""
 
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -11,32 +10,7 @@ from ep_events.billing.orders import cancel_order
 from ep_events.extensions import db
 from tests import factories
 from tests.billing.conftest import ORDERED_ON, order_for, set_up_programme
-
-
-def race(app, attempts):
-    """Run each attempt in its own thread, app context and database connection, all released at once."""
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        with app.app_context():
-            barrier.wait()
-            try:
-                attempt()
-                db.session.commit()
-                results[index] = "ok"
-            except Exception as error:  # surfaced in the assertion below
-                db.session.rollback()
-                results[index] = f"{type(error).__name__}: {error}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+from tests.races import race
 
 
 def _issue_at_once(app, how_many: int, fail_every: int = 0):

@@ -12,7 +12,7 @@ from ep_events.notifications.models import OutboxMessage
 from ep_events.organisations.models import Organisation
 from tests import factories
 from tests.network_days.conftest import NOW, build_world, network_day
-from tests.surgeries.test_races import race
+from tests.races import race
 
 
 def _last_place_named_at_once(app, world):

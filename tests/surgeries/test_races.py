@@ -1,12 +1,10 @@
 """Concurrent clicks: the database, not Python, guarantees no double booking (SQLite and PostgreSQL)."""
 
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from ep_events.accounts.models import User
-from ep_events.core.errors import DomainError
 from ep_events.extensions import db
 from ep_events.notifications.models import OutboxMessage
 from ep_events.surgeries.booking_changes import cancel_booking
@@ -14,35 +12,7 @@ from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import BookingStatus, SlotOffer, SurgeryBooking, SurgerySlot
 from ep_events.surgeries.waitlist import accept_offer, join_waitlist
 from tests import factories
-
-
-def race(app, attempts):
-    """Run each attempt in its own thread, app context and database connection, all released at once."""
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        with app.app_context():
-            barrier.wait()
-            try:
-                attempt()
-                db.session.commit()
-                results[index] = "ok"
-            except DomainError as error:
-                db.session.rollback()
-                results[index] = str(error)
-            except Exception as error:  # surfaced in the assertion below
-                db.session.rollback()
-                results[index] = f"crash: {type(error).__name__}: {error}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+from tests.races import race
 
 
 def _counts():
