@@ -8,8 +8,10 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ep_events.accounts.models import Grant, Role, User
+from ep_events.billing.demo import load_billing_demo
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
+from ep_events.network_days.demo import load_network_days_demo
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.demo import load_surgery_demo
@@ -98,5 +100,5 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 
 def _demo_extensions():
-    """Each domain's demo events (surgery dates; later network days and workshops)."""
-    return [load_surgery_demo]
+    """Each domain's demo events (surgery dates, Network Days and their invoices; later workshops)."""
+    return [load_surgery_demo, load_network_days_demo, load_billing_demo]
