@@ -72,3 +72,12 @@ def require(allowed: bool) -> None:
     """Call in a view after loading the object: 403 unless the check passed."""
     if not allowed:
         abort(403)
+
+
+def staff_page(check, *objects):
+    """For a staff page: anonymous visitors are sent to sign in (the response to return); anyone else gets
+    403 unless `check(current_user, *objects)`; None when they may go on."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(check(current_user, *objects))
+    return None

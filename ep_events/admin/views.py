@@ -11,7 +11,7 @@ from ep_events.bookings.programmes import check_kind_change
 from ep_events.core import audit_labels
 from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
-from ep_events.core.forms import OrganisationSelectField
+from ep_events.core.forms import OrganisationSelectField, form_status
 from ep_events.core.inputs import text_arg
 from ep_events.extensions import db
 from ep_events.notifications import outbox
@@ -32,10 +32,6 @@ def _only_admins():
 
 def _get_or_404(model, object_id):
     return db.get_or_404(model, object_id)
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.route("/")
@@ -67,7 +63,7 @@ def organisation_edit(organisation_id: int | None = None):
         if ok:
             flash(f"Organisation ‘{form.name.data.strip()}’ saved.", "success")
             return redirect(url_for("admin.organisation_list"))
-    return render_template("admin/organisation_form.html", form=form, organisation=organisation), _status(form)
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation), form_status(form)
 
 
 # --- Programmes --------------------------------------------------------------------------------
@@ -105,7 +101,7 @@ def programme_edit(programme_id: int | None = None):
                 " It is a draft: only site admins and its organisers can see it until you publish it."
                 if programme is None else ""), "success")
             return redirect(url_for("admin.programme_list"))
-    return render_template("admin/programme_form.html", form=form, programme=programme), _status(form)
+    return render_template("admin/programme_form.html", form=form, programme=programme), form_status(form)
 
 
 # --- Users and grants --------------------------------------------------------------------------
@@ -153,7 +149,7 @@ def user_edit(user_id: int):
         flash(f"{user.name}'s details saved.", "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user, grant_form=_grant_form(),
-                           remove_form=ButtonForm()), _status(form)
+                           remove_form=ButtonForm()), form_status(form)
 
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])

@@ -83,3 +83,8 @@ class OrganisationSelectField(SelectField):
     def set_organisations(self, organisations) -> None:
         self.choices = [SelectChoice("", "Choose your organisation")] + [
             SelectChoice(str(o.id), o.name) for o in organisations] + [SelectChoice(self.OTHER, "Other (not listed)")]
+
+
+def form_status(*forms) -> int:
+    """The status of a page showing forms: 400 when one failed validation (its error summary shows), else 200."""
+    return 400 if any(form.errors for form in forms) else 200

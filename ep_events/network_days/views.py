@@ -5,11 +5,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ep_events.accounts.policy import can_manage_programme, can_see_programme, require
+from ep_events.accounts.policy import can_manage_programme, can_see_programme, staff_page
 from ep_events.bookings.models import EventStatus
 from ep_events.core.errors import DomainError
+from ep_events.core.forms import form_status
 from ep_events.core.time import utcnow
-from ep_events.extensions import db, login_manager
+from ep_events.extensions import db
 from ep_events.network_days import emails
 from ep_events.network_days.days import (
     cancel_day,
@@ -78,10 +79,7 @@ def place_invite(place_id: int):
 
 def _organiser_only(programme: Programme):
     """Anonymous visitors sign in; people who do not organise this programme get 403 (as for surgeries)."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require(can_manage_programme(current_user, programme))
-    return None
+    return staff_page(can_manage_programme, programme)
 
 
 def _managed_programme(slug: str) -> Programme:
@@ -89,10 +87,6 @@ def _managed_programme(slug: str) -> Programme:
     if programme is None or programme.kind != PROGRAMME_KIND:
         abort(404)
     return programme
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.route("/network-days/<slug>/manage")
@@ -117,7 +111,7 @@ def new_day(slug: str):
             flash("The Network Day is saved as a draft. Check it, then publish it.", "success")
             return redirect(url_for("network_days.edit_day", day_id=network_day.id))
     return render_template("network_days/day_form.html", form=form, programme=programme, network_day=None), \
-        _status(form)
+        form_status(form)
 
 
 def _day_for_organiser(day_id: int):
@@ -139,7 +133,7 @@ def edit_day(day_id: int):
             return redirect(url_for("network_days.edit_day", day_id=network_day.id))
     return render_template("network_days/day_form.html", form=form, programme=network_day.programme,
                            network_day=network_day, taken=len(confirmed_places(network_day))), \
-        _status(form)
+        form_status(form)
 
 
 @bp.route("/network-days/manage/days/<int:day_id>/publish", methods=["POST"])
@@ -176,4 +170,4 @@ def cancel(day_id: int):
                   "success")
             return redirect(url_for("network_days.manage", slug=network_day.programme.slug))
     return render_template("network_days/cancel_day.html", form=form, network_day=network_day, named=named), \
-        _status(form)
+        form_status(form)

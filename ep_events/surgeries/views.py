@@ -10,14 +10,15 @@ from ep_events.accounts.policy import (
     can_manage_programme,
     can_read_outlines,
     can_see_programme,
-    require,
+    staff_page,
 )
 from ep_events.core.errors import DomainError
+from ep_events.core.forms import form_status
 from ep_events.core.inputs import page_arg
 from ep_events.core.limits import sends_email
 from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import uk_date, uk_time, utcnow
-from ep_events.extensions import db, login_manager
+from ep_events.extensions import db
 from ep_events.programmes.models import Programme
 from ep_events.surgeries import attendance, availability, booking_changes, bookings, dates, waitlist
 from ep_events.surgeries.forms import (
@@ -61,17 +62,11 @@ def _programme(slug: str) -> Programme:
 
 def _facilitator_only(programme: Programme):
     """Anonymous visitors sign in; people who do not facilitate this programme get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require(can_facilitate_programme(current_user, programme))
-    return None
+    return staff_page(can_facilitate_programme, programme)
 
 
 def _organiser_only(programme: Programme):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require(can_manage_programme(current_user, programme))
-    return None
+    return staff_page(can_manage_programme, programme)
 
 
 def _own_booking(booking_id: int) -> SurgeryBooking:
@@ -80,10 +75,6 @@ def _own_booking(booking_id: int) -> SurgeryBooking:
     if booking is None or booking.user_id != current_user.id:
         abort(404)
     return booking
-
-
-def _status(*forms) -> int:
-    return 400 if any(f.errors for f in forms) else 200
 
 
 def _slot_label(slot: SurgerySlot) -> str:
@@ -156,7 +147,7 @@ def book(slot_id: int):
             booking, _created = result
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/book.html", form=form, slot=slot, programme=programme,
-                           slot_label=_slot_label(slot)), _status(form)
+                           slot_label=_slot_label(slot)), form_status(form)
 
 
 @bp.route("/bookings/<int:booking_id>/confirmed")
@@ -207,7 +198,7 @@ def cancel_booking(booking_id: int):
             flash("Your booking is cancelled. We have emailed you and removed it from your calendar.", "success")
             return redirect(url_for("people.my_bookings"))
     return render_template("surgeries/cancel.html", form=form, booking=booking,
-                           slot_label=_slot_label(booking.slot)), _status(form)
+                           slot_label=_slot_label(booking.slot)), form_status(form)
 
 
 @bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
@@ -228,7 +219,7 @@ def move_booking(booking_id: int):
                   "We have emailed you the updated invite.", "success")
             return redirect(url_for("surgeries.booking_detail", booking_id=booking.id))
     return render_template("surgeries/move.html", form=form, booking=booking, availability=movable,
-                           slot_label=_slot_label(booking.slot)), _status(form)
+                           slot_label=_slot_label(booking.slot)), form_status(form)
 
 
 @bp.route("/surgeries/dates/<int:date_id>/waitlist", methods=["GET", "POST"])
@@ -250,7 +241,7 @@ def join_waitlist(date_id: int):
                   "email you if a slot frees.", "success")
             return redirect(dates_url)
     return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date,
-                           terms=waitlist.offer_terms(surgery_date)), _status(form)
+                           terms=waitlist.offer_terms(surgery_date)), form_status(form)
 
 
 @bp.route("/waitlist/<int:entry_id>/leave", methods=["POST"])
@@ -301,7 +292,7 @@ def offer(offer_id: int):
         if ok:
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/offer.html", form=form, offer=slot_offer, slot_label=_slot_label(slot_offer.slot),
-                           now=utcnow()), _status(form)
+                           now=utcnow()), form_status(form)
 
 
 @bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
@@ -360,7 +351,7 @@ def new_date(slug: str):
             flash("Slots generated. Check them, remove any you do not want, then publish the date.", "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
     return render_template("surgeries/new_date.html", form=form, programme=programme, settings=settings), \
-        _status(form)
+        form_status(form)
 
 
 def _date_for_facilitator(date_id: int):
@@ -475,7 +466,7 @@ def cancel_date(date_id: int):
                   "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
     return render_template("surgeries/cancel_date.html", form=form, surgery_date=surgery_date,
-                           booked=booked), _status(form)
+                           booked=booked), form_status(form)
 
 
 @bp.route("/surgeries/manage/dates/<int:date_id>/bookings.csv")
@@ -526,7 +517,7 @@ def cancel_slot(slot_id: int):
                   "success")
             return redirect(url_for("surgeries.manage_date", date_id=slot.surgery_date_id))
     return render_template("surgeries/cancel_slot.html", form=form, slot=slot, booking=booking,
-                           slot_label=_slot_label(slot)), _status(form)
+                           slot_label=_slot_label(slot)), form_status(form)
 
 
 # --- Organisers --------------------------------------------------------------------------------
@@ -554,7 +545,7 @@ def settings(slug: str):
             return redirect(url_for("surgeries.settings", slug=slug))
     return render_template("surgeries/settings.html", form=form, programme=programme,
                            facilitator_form=FacilitatorForm(formdata=None),
-                           facilitators=dates.facilitator_grants(programme)), _status(form)
+                           facilitators=dates.facilitator_grants(programme)), form_status(form)
 
 
 @bp.route("/surgeries/<slug>/facilitators", methods=["POST"])
