@@ -57,6 +57,10 @@ class NetworkPlace(Place):
     place_type: Mapped[PlaceType] = mapped_column(db_enum(PlaceType, length=20), nullable=False)
     is_champion: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     membership_day_id: Mapped[int | None] = mapped_column(Integer)
+    # The order line that paid for an extra place (a billing row, referred to by id only: network_days does
+    # not import billing). NULL for membership places and places the organiser gave.
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("billing_order_line.id", ondelete="RESTRICT"),
+                                                      index=True)
 
     agency = relationship("Organisation", foreign_keys=[agency_id])
 
@@ -89,6 +93,8 @@ class Membership(TimestampMixin, db.Model):
                                            index=True)
     # The calendar year it starts in: 2026 is 1 April 2026 to 31 March 2027.
     membership_year: Mapped[int] = mapped_column(nullable=False)
+    # The order that bought it (a billing row, referred to by id only); NULL when the organiser recorded it.
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("billing_order.id", ondelete="RESTRICT"), index=True)
 
     programme = relationship("Programme")
     agency = relationship("Organisation")

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String, Text, UniqueConstraint
+from sqlalchemy import Enum, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ep_events.core.models import UTCDateTime
@@ -46,6 +46,10 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text, nullable=False)
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
+    # One file sent with the email (an invoice's PDF), blanked with the bodies.
+    attachment_filename: Mapped[str | None] = mapped_column(String(200))
+    attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
+    attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(OutboxStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         nullable=False, default=OutboxStatus.PENDING, index=True,
@@ -67,6 +71,7 @@ class OutboxMessage(db.Model):
     def erase_bodies(self, at: datetime) -> None:
         self.body_text = self.body_html = ""
         self.calendar = None
+        self.attachment_data = None
         self.bodies_erased_at = at
 
     def erase(self, at: datetime) -> None:

@@ -41,7 +41,8 @@ def render_email(template: str, **context) -> tuple[str, str, str]:
 
 
 def queue_email(recipient: str, template: str, calendar: str | None = None,
-                calendar_method: str | None = None, sender: str | None = None, **context) -> OutboxMessage:
+                calendar_method: str | None = None, sender: str | None = None,
+                attachment: tuple[str, str, bytes] | None = None, **context) -> OutboxMessage:
     """Write an outbox row in the current transaction: no email is sent unless the change commits."""
     subject, text, html = render_email(template, **context)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">").strip() or "example.org"
@@ -55,6 +56,10 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
         body_html=html,
         calendar=calendar,
         calendar_method=calendar_method,
+        # (filename, MIME type, bytes)
+        attachment_filename=attachment[0] if attachment else None,
+        attachment_mimetype=attachment[1] if attachment else None,
+        attachment_data=attachment[2] if attachment else None,
         # Found in what was rendered rather than flagged by each caller, so no new kind of link email is missed.
         after_sending=(AfterSending.BLANK_BODIES if contains_secret_url(text) or contains_secret_url(html)
                        else AfterSending.KEEP),
@@ -82,6 +87,10 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
         mime.make_mixed()
         mime.add_attachment(message.calendar.encode("utf-8"), maintype="application", subtype="ics",
                             filename="invite.ics")
+    if message.attachment_data is not None:
+        maintype, _, subtype = (message.attachment_mimetype or "application/octet-stream").partition("/")
+        mime.add_attachment(message.attachment_data, maintype=maintype, subtype=subtype,
+                            filename=message.attachment_filename or "attachment")
     return mime
 
 
@@ -226,7 +235,7 @@ def purge_sent_bodies(now: datetime | None = None) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff,
                OutboxMessage.bodies_erased_at.is_(None))
-        .values(body_text="", body_html="", calendar=None, bodies_erased_at=now)
+        .values(body_text="", body_html="", calendar=None, attachment_data=None, bodies_erased_at=now)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
