@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, db_enum
@@ -61,6 +61,9 @@ class NetworkPlace(Place):
     # not import billing). NULL for membership places and places the organiser gave.
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("billing_order_line.id", ondelete="RESTRICT"),
                                                       index=True)
+    # Offered to someone without an account yet: the place stays unnamed (user NULL) until they accept it
+    # through the link emailed to this address, signed in with an account of that address.
+    invited_email: Mapped[str | None] = mapped_column(String(320))
 
     agency = relationship("Organisation", foreign_keys=[agency_id])
 

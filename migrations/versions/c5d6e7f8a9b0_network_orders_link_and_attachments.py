@@ -1,4 +1,4 @@
-"""network orders: memberships and extra places know the order that bought them; outbox attachments
+"""network orders: memberships and extra places know the order that bought them, places offered by email; outbox attachments
 
 Revision ID: c5d6e7f8a9b0
 Revises: b4c2d3e5f6a7
@@ -23,6 +23,7 @@ def upgrade():
                                     ['order_id'], ['id'], ondelete='RESTRICT')
     with op.batch_alter_table('network_place', schema=None) as batch_op:
         batch_op.add_column(sa.Column('order_line_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('invited_email', sa.String(length=320), nullable=True))
         batch_op.create_index(batch_op.f('ix_network_place_order_line_id'), ['order_line_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_network_place_order_line_id_billing_order_line'),
                                     'billing_order_line', ['order_line_id'], ['id'], ondelete='RESTRICT')
@@ -40,6 +41,7 @@ def downgrade():
     with op.batch_alter_table('network_place', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_network_place_order_line_id_billing_order_line'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_network_place_order_line_id'))
+        batch_op.drop_column('invited_email')
         batch_op.drop_column('order_line_id')
     with op.batch_alter_table('network_membership', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_network_membership_order_id_billing_order'), type_='foreignkey')
