@@ -43,13 +43,19 @@ def _context(place, **extra) -> dict:
         "date": uk_date(day.starts_at), "starts": uk_time(day.starts_at), "ends": uk_time(day.ends_at),
         "where": where(day), "online_url": day.online_url,
         "place_url": external_url("network_days.place_detail", place_id=place.id),
-        "recipient_name": place.user.name, **extra,
+        "recipient_name": place.user.name if place.user else "", **extra,
     }
 
 
 def send_place_confirmed(place) -> None:
     queue_email(place.user.email, "network_days/place_confirmed", calendar=build_invite(calendar_event(place)),
                 calendar_method="REQUEST", **_context(place))
+
+
+def send_place_offered(place, email: str) -> None:
+    """To someone without an account yet: a link to sign in (or create an account) and accept the place."""
+    queue_email(email, "network_days/place_offered", email=email,
+                offer_url=external_url("network_days.place_offer", place_id=place.id), **_context(place))
 
 
 def send_place_updated(place, what_changed: str) -> None:
@@ -67,3 +73,22 @@ def send_place_cancelled(place, why: str) -> None:
 def send_reminder(place, hours_before: int) -> None:
     when = "tomorrow" if hours_before >= 24 else ("in an hour" if hours_before == 1 else f"in {hours_before} hours")
     queue_email(place.user.email, "network_days/reminder", when=when, **_context(place))
+
+
+# --- Bespoke-training enquiries ----------------------------------------------------------------
+
+def _enquiry_context(enquiry) -> dict:
+    return {"enquiry": enquiry, "programme": enquiry.programme, "sent": f"{uk_date(enquiry.created_at)}, "
+            f"{uk_time(enquiry.created_at)} (UK time)", "reference": enquiry.reference}
+
+
+def send_enquiry_to_organiser(enquiry) -> None:
+    """The whole enquiry to the programme's contact address, which is the organisers' inbox."""
+    queue_email(enquiry.programme.contact_email, "network_days/enquiry_received",
+                enquiry_url=external_url("network_days.enquiry_detail", enquiry_id=enquiry.id),
+                **_enquiry_context(enquiry))
+
+
+def send_enquiry_acknowledgement(enquiry) -> None:
+    """To the sender: received, and who will reply. It does not repeat what they wrote about the training."""
+    queue_email(enquiry.contact_email, "network_days/enquiry_acknowledgement", **_enquiry_context(enquiry))

@@ -1,20 +1,24 @@
-"""The organiser's forms for Network Days: a day's details, publishing and cancelling."""
+"""The organiser's forms for Network Days: a day's details, publishing, cancelling and attendance."""
 
 from datetime import datetime
 
+from flask import request
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ep_events.bookings.models import Attendance
 from ep_events.core.forms import Form, GovDateField
 from ep_events.core.time import clock, parse_clock, to_uk, uk_to_utc
+from ep_events.network_days.attendance import AttendanceMark, day_minutes
 from ep_events.network_days.days import DayDetails
 from ep_events.network_days.models import NetworkDay
 from ep_events.network_days.rules import MAX_CAPACITY, MIN_CAPACITY, TITLE_MAX, TOPICS_MAX, default_rename_deadline
@@ -124,3 +128,123 @@ class CancelDayForm(Form):
                             validators=[Optional(), Length(max=1000, message="The message must be 1000 characters "
                                                                              "or fewer")])
     submit = SubmitField("Cancel this Network Day", widget=GovSubmitInput())
+
+
+class AcceptPlaceForm(Form):
+    submit = SubmitField("Accept the place", widget=GovSubmitInput())
+
+
+class MinutesField(IntegerField):
+    """Minutes attended, in ASCII digits ('١' and '²' are not numbers here); one message for anything else."""
+
+    def __init__(self, label, person: str, longest: int, **kwargs):
+        self.person, self.longest = person, longest
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 5):
+            self.data = None
+            raise ValueError(self.message())
+        self.data = int(text)
+
+    def message(self) -> str:
+        return f"Enter the minutes {self.person} attended, a whole number between 1 and {self.longest}"
+
+
+class DayAttendanceForm(Form):
+    """One form for a whole Network Day: per named place, attended or not and for how many minutes (the
+    whole day unless changed), and one Save."""
+
+    submit = SubmitField("Save attendance", widget=GovSubmitInput())
+
+    @classmethod
+    def for_places(cls, network_day: NetworkDay, places, **kwargs) -> "DayAttendanceForm":
+        longest = day_minutes(network_day)
+        fields = {}
+        for place in places:
+            name = place.user.name
+            fields[f"place_{place.id}"] = RadioField(
+                name, widget=GovRadioInput(),
+                description=f"{place.agency.name}, {place.place_type.label.lower()}",
+                choices=[SelectChoice(Attendance.ATTENDED.value, "Attended"),
+                         SelectChoice(Attendance.DID_NOT_ATTEND.value, "Did not attend")],
+                default=place.attendance.value if place.attendance is not Attendance.UNKNOWN else None,
+                validators=[Optional()])
+            fields[f"minutes_{place.id}"] = MinutesField(
+                f"Minutes attended by {name}", name, longest, widget=GovTextInput(),
+                description=f"If they attended. The whole day is {longest} minutes.",
+                default=place.attended_minutes or longest,
+                validators=[Optional()])
+        form_class = type("NetworkDayAttendanceForm", (cls,), fields)
+        return form_class(**kwargs)
+
+    @property
+    def people(self) -> list[tuple]:
+        """(attendance radios, minutes box) per named place."""
+        return [(field, self._fields[name.replace("place_", "minutes_", 1)])
+                for name, field in self._fields.items() if name.startswith("place_")]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for radios, minutes in self.people:
+            if minutes.data is not None and not 1 <= minutes.data <= minutes.longest and not minutes.errors:
+                minutes.errors = list(minutes.errors) + [minutes.message()]
+                valid = False
+        # A place sent that the form does not show (another day's, a cancelled one, a made-up id) is
+        # refused rather than ignored: nothing is saved. (With no places shown, before the day starts, the
+        # service says why none can be marked.)
+        unknown = [key for key in request.form if key.startswith(("place_", "minutes_"))
+                   and key not in self._fields]
+        if unknown and self.people:
+            target = self.people[0][0]
+            target.errors = list(target.errors) + ["The form included a place that is not a named place on this "
+                                                   "Network Day. Nothing was saved: reload the page and try again."]
+            valid = False
+        return valid
+
+    def marks(self) -> dict[int, AttendanceMark]:
+        """Place id to what was chosen, for the places someone chose for."""
+        return {int(radios.name.removeprefix("place_")): AttendanceMark(Attendance(radios.data), minutes.data)
+                for radios, minutes in self.people if radios.data}
+
+
+class TrainingEnquiryForm(Form):
+    """The public bespoke-training enquiry. Lengths, control characters and the email address are checked by
+    the service (network_days/enquiries.py), so a hand-made request meets the same rules."""
+
+    organisation_name = StringField("Organisation", widget=GovTextInput(),
+                                    description="For example, the local authority or voluntary adoption agency",
+                                    validators=[InputRequired("Enter the name of your organisation")])
+    contact_name = StringField("Your name", widget=GovTextInput(),
+                               validators=[InputRequired("Enter your name")])
+    # Named `email` so the site-wide email budget (core/limits.py) counts per address typed here too.
+    email = StringField("Your email address", widget=GovTextInput(),
+                        description="The organisers will reply to this address",
+                        validators=[InputRequired("Enter your email address")])
+    phone = StringField("Telephone number (optional)", widget=GovTextInput(), validators=[Optional()])
+    training = TextAreaField("What training would you like?", widget=GovCharacterCount(),
+                             description="The topics, and anything you would like it to cover",
+                             validators=[InputRequired("Enter what training you would like")])
+    audience = TextAreaField("Who is it for?", widget=GovCharacterCount(),
+                             description="Roles and numbers, for example ‘12 adoption social workers and 2 team "
+                                         "managers’. Do not include names or details of children or families.",
+                             validators=[InputRequired("Enter who the training is for")])
+    preferred_dates = TextAreaField("Preferred dates (optional)", widget=GovTextArea(),
+                                    description="For example, ‘a weekday in March or April 2027’",
+                                    validators=[Optional()])
+    submit = SubmitField("Send enquiry", widget=GovSubmitInput())
+
+    def details(self) -> dict:
+        """What was typed, by the service's names."""
+        return {"organisation_name": self.organisation_name.data or "", "contact_name": self.contact_name.data or "",
+                "contact_email": self.email.data or "", "phone": self.phone.data or "",
+                "training": self.training.data or "", "audience": self.audience.data or "",
+                "preferred_dates": self.preferred_dates.data or ""}
+
+
+class MarkEnquiryAnsweredForm(Form):
+    submit = SubmitField("Mark as answered", widget=GovSubmitInput())

@@ -2,15 +2,18 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ep_events.accounts.policy import can_administer_organisation, can_manage_programme
+from ep_events.bookings.models import PlaceStatus
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.core.time import UK
 from ep_events.extensions import db
-from ep_events.network_days.models import EpChampion, Membership
+from ep_events.network_days import emails
+from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.network_days.rules import EARLIEST_YEAR, LATEST_YEAR
+from ep_events.organisations.models import Organisation
 
 # The month a membership year starts (April: 1 April to 31 March, the leaflet's year). The issue makes it
 # an organiser's setting; until the programme has Network settings it is this default.
@@ -57,6 +60,59 @@ def add_membership(actor, programme, agency, year: int) -> Membership:
     record_audit(actor, "network.membership.add", membership,
                  f"{agency.name}: member of {programme.name} for {membership_year_label(year)}")
     return membership
+
+
+def lock_memberships(agency) -> None:
+    """Serialise buying memberships for one agency (two admins confirming at once get one membership): a
+    PostgreSQL row lock on the agency, SQLite's write lock. Taken before anything we decide on is read."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Organisation.id).where(Organisation.id == agency.id).with_for_update())
+    else:
+        db.session.execute(update(Organisation).where(Organisation.id == agency.id).values(name=Organisation.name))
+
+
+def check_not_member(programme, agency, year: int) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise DomainError(f"Enter a membership year between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                          field="membership_year")
+    if membership_for(programme, agency, year) is not None:
+        raise DomainError(f"{agency.name} is already a member for {membership_year_label(year)}",
+                          field="membership_year")
+
+
+def record_bought_membership(actor, programme, agency, year: int, order_id: int) -> Membership:
+    """The membership an agency's order paid for (call under `lock_memberships`, after `check_not_member`)."""
+    membership = Membership(programme_id=programme.id, agency_id=agency.id, membership_year=year, order_id=order_id)
+    db.session.add(membership)
+    db.session.flush()
+    record_audit(actor, "network.membership.bought", membership,
+                 f"{agency.name}: member of {programme.name} for {membership_year_label(year)}")
+    return membership
+
+
+def memberships_of_order(order_id: int) -> list[Membership]:
+    return list(db.session.execute(select(Membership).where(Membership.order_id == order_id)).scalars())
+
+
+def end_membership(actor, membership: Membership, reason: str, now: datetime) -> int:
+    """A membership's order was cancelled: the membership goes, and with it the agency's membership places on
+    days still to come in that year (the people named are told). Returns the places cancelled."""
+    from_day = db.session.execute(select(NetworkPlace).join(NetworkDay, NetworkDay.id == NetworkPlace.event_id).where(
+        NetworkDay.programme_id == membership.programme_id, NetworkPlace.agency_id == membership.agency_id,
+        NetworkPlace.place_type == PlaceType.MEMBERSHIP, NetworkPlace.status == PlaceStatus.CONFIRMED,
+        NetworkPlace.starts_at > now)).scalars().all()
+    cancelled = [place for place in from_day if membership_year_of(place.event) == membership.membership_year]
+    for place in cancelled:
+        place.cancel(now, actor, reason)
+        db.session.flush()
+        if place.user is not None:
+            emails.send_place_cancelled(place, f"{place.agency.name}’s membership for the year was cancelled.")
+    record_audit(actor, "network.membership.end", membership,
+                 f"{membership.agency.name}: membership for {membership_year_label(membership.membership_year)} "
+                 f"ended ({reason})")
+    db.session.delete(membership)
+    db.session.flush()
+    return len(cancelled)
 
 
 def champion_of(programme, agency) -> EpChampion | None:

@@ -93,7 +93,7 @@ def test_moving_a_day_sends_the_named_person_an_updated_invite(world, deliver):
 def test_capacity_cannot_go_below_the_places_named(world):
     day = network_day(world)
     name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
-    name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
+    name_place(world.organiser, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
     with pytest.raises(DomainError, match="2 places are already named"):
         update_day(world.organiser, day, details(capacity=1), now=NOW)
 

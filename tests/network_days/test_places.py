@@ -11,7 +11,7 @@ from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.extensions import db
 from ep_events.network_days.memberships import name_champion
 from ep_events.network_days.models import NetworkPlace, PlaceType
-from ep_events.network_days.places import cancel_place, name_place, rename_place
+from ep_events.network_days.places import add_bought_places, cancel_place, name_place, rename_place
 from ep_events.network_days.rules import NoPlacesLeft, RenameDeadlinePassed
 from tests.network_days.conftest import NOW, network_day
 
@@ -58,11 +58,21 @@ def test_a_day_outside_the_agencys_membership_year_has_no_membership_place(world
 
 
 def test_extra_places_go_only_while_the_day_has_room(world):
-    day = network_day(world, capacity=2)
+    # Three places: Riverton's membership place, Southvale's (held for it while not named), one more.
+    day = network_day(world, capacity=3)
     name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
-    name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
+    name_place(world.organiser, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
     with pytest.raises(NoPlacesLeft, match="no places left"):
-        name_place(world.other_admin, day, world.other_agency, world.chen, PlaceType.EXTRA, now=NOW)
+        name_place(world.organiser, day, world.other_agency, world.chen, PlaceType.EXTRA, now=NOW)
+
+
+def test_an_agency_admin_names_only_extra_places_the_agency_has_bought(world):
+    day = network_day(world, capacity=10)
+    with pytest.raises(DomainError, match="has no extra place on this Network Day waiting for a name. Buy"):
+        name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
+    [held] = add_bought_places(world.admin, day, world.agency, 1, None)
+    place = name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
+    assert place is held and place.user_id == world.bola.id and place.organisation_id == world.agency.id
 
 
 def test_one_person_holds_one_place_on_a_day(world):
@@ -94,7 +104,7 @@ def test_the_agencys_ep_champion_is_marked_on_their_place(world):
     name_champion(world.admin, world.programme, world.agency, world.alice)
     day = network_day(world)
     assert name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW).is_champion
-    assert not name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW).is_champion
+    assert not name_place(world.organiser, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW).is_champion
 
 
 def test_renaming_before_the_deadline_cancels_the_old_invite_and_invites_the_new_person(world, deliver):
@@ -134,21 +144,21 @@ def test_after_the_deadline_only_the_organiser_renames(world, deliver):
 def test_renaming_to_someone_who_already_has_a_place_is_refused_and_nothing_changes(world):
     day = network_day(world)
     place = name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
-    name_place(world.admin, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
+    name_place(world.organiser, day, world.agency, world.bola, PlaceType.EXTRA, now=NOW)
     with pytest.raises(DomainError, match="Bola Bello already has a place"):
         rename_place(world.admin, place, world.bola, now=NOW)
     assert place.is_confirmed
 
 
 def test_cancelling_a_place_tells_the_person_and_frees_it(world, deliver):
-    day = network_day(world, capacity=1)
-    place = name_place(world.admin, day, world.agency, world.alice, PlaceType.EXTRA, now=NOW)
+    day = network_day(world, capacity=3)  # two held for the member agencies' membership places, one extra
+    place = name_place(world.organiser, day, world.agency, world.alice, PlaceType.EXTRA, now=NOW)
     db.session.commit()
     deliver()
     cancel_place(world.admin, place, "Alice is on leave that week.", now=NOW)
     db.session.commit()
     [cancelled] = [m for m in deliver() if "cancelled" in m.subject]
     assert cancelled.recipients == ["alice@example.org"] and "Alice is on leave that week." in cancelled.text
-    name_place(world.other_admin, day, world.other_agency, world.chen, PlaceType.EXTRA, now=NOW)
+    name_place(world.organiser, day, world.other_agency, world.chen, PlaceType.EXTRA, now=NOW)
     with pytest.raises(DomainError, match="already cancelled"):
         cancel_place(world.organiser, place, now=NOW)
