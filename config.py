@@ -70,6 +70,9 @@ class Config:
     SIGNIN_LIMIT_PER_IP = os.environ.get("SIGNIN_LIMIT_PER_IP", "30 per 15 minutes")
     RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "3 per hour")
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "20 per hour")
+    # Bespoke-training enquiries (no account needed): each one emails the organisers and the address typed.
+    ENQUIRY_LIMIT_PER_IP = os.environ.get("ENQUIRY_LIMIT_PER_IP", "5 per hour")
+    ENQUIRY_LIMIT_PER_ADDRESS = os.environ.get("ENQUIRY_LIMIT_PER_ADDRESS", "3 per hour")
     # Everything that makes the site send email shares these budgets (ep_events/core/limits.py).
     EMAIL_LIMIT_PER_PERSON = os.environ.get("EMAIL_LIMIT_PER_PERSON", "20 per hour; 60 per day")
     EMAIL_LIMIT_PER_IP = os.environ.get("EMAIL_LIMIT_PER_IP", "100 per hour; 300 per day")

@@ -117,3 +117,41 @@ class EpChampion(TimestampMixin, db.Model):
     programme = relationship("Programme")
     organisation = relationship("Organisation")
     user = relationship("User")
+
+
+class TrainingEnquiry(TimestampMixin, db.Model):
+    """A bespoke-training enquiry sent through the public form (no account needed). Its free text is for the
+    programme's organisers and admins only."""
+
+    __tablename__ = "training_enquiry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    organisation_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    contact_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    contact_email: Mapped[str] = mapped_column(String(320), nullable=False)
+    phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    training: Mapped[str] = mapped_column(Text, nullable=False)  # what training they would like
+    audience: Mapped[str] = mapped_column(Text, nullable=False)  # for whom: roles and numbers
+    preferred_dates: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    programme = relationship("Programme")
+    answered_by = relationship("User")
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def reference(self) -> str:
+        """What the sender and the organisers quote: 'TE-42'."""
+        return f"TE-{self.id}"
+
+    def mark_answered(self, at: datetime, by) -> None:
+        """Record who answered it and when; marking it again keeps the first answer."""
+        if self.answered_at is None:
+            self.answered_at = at
+            self.answered_by_id = by.id

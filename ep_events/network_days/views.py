@@ -1,7 +1,7 @@
 """Network Day pages: the public list of a programme's days, a named person's own place, and the organisers'
 pages to create, edit, publish and cancel days."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,9 +9,11 @@ from ep_events.accounts.policy import can_manage_programme, can_see_programme, s
 from ep_events.bookings.models import EventStatus
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import form_status
+from ep_events.core.inputs import page_arg, text_arg
+from ep_events.core.limits import sends_email
 from ep_events.core.time import utcnow
-from ep_events.extensions import db
-from ep_events.network_days import emails
+from ep_events.extensions import db, limiter
+from ep_events.network_days import emails, enquiries
 from ep_events.network_days.days import (
     cancel_day,
     confirmed_places,
@@ -23,9 +25,15 @@ from ep_events.network_days.days import (
     upcoming_days,
     update_day,
 )
-from ep_events.network_days.forms import CancelDayForm, NetworkDayForm, PublishDayForm
+from ep_events.network_days.forms import (
+    CancelDayForm,
+    MarkEnquiryAnsweredForm,
+    NetworkDayForm,
+    PublishDayForm,
+    TrainingEnquiryForm,
+)
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
-from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace
+from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace, TrainingEnquiry
 from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme
 
@@ -171,3 +179,76 @@ def cancel(day_id: int):
             return redirect(url_for("network_days.manage", slug=network_day.programme.slug))
     return render_template("network_days/cancel_day.html", form=form, network_day=network_day, named=named), \
         form_status(form)
+
+
+# --- Bespoke-training enquiries ----------------------------------------------------------------
+# Anyone may send one (no account); only the programme's organisers and site admins read them.
+
+def _enquiry_address_key() -> str:
+    return "enquiry:" + (request.form.get("email") or "").strip().lower()
+
+
+def _enquiry_sent(response) -> bool:
+    """Only an enquiry that was stored (and so emailed) uses up the budget; a form with mistakes does not."""
+    return response.status_code < 400
+
+
+@bp.route("/network-days/<slug>/enquiry", methods=["GET", "POST"])
+@sends_email
+@limiter.limit(lambda: current_app.config["ENQUIRY_LIMIT_PER_IP"], methods=["POST"], deduct_when=_enquiry_sent)
+@limiter.limit(lambda: current_app.config["ENQUIRY_LIMIT_PER_ADDRESS"], key_func=_enquiry_address_key,
+               methods=["POST"], deduct_when=_enquiry_sent)
+def enquiry_form(slug: str):
+    programme = _programme(slug)
+    form = TrainingEnquiryForm()
+    if form.validate_on_submit():
+        ok, _ = form.apply(lambda: enquiries.send_enquiry(programme, enquiries.EnquiryDetails(**form.details())))
+        if ok:
+            return redirect(url_for("network_days.enquiry_sent", slug=programme.slug))
+    return render_template("network_days/enquiry_form.html", form=form, programme=programme,
+                           limits={"training": enquiries.TRAINING_MAX, "audience": enquiries.AUDIENCE_MAX}), \
+        form_status(form)
+
+
+@bp.route("/network-days/<slug>/enquiry/sent")
+def enquiry_sent(slug: str):
+    return render_template("network_days/enquiry_sent.html", programme=_programme(slug))
+
+
+@bp.route("/network-days/<slug>/manage/enquiries")
+def enquiry_list(slug: str):
+    programme = _managed_programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    show = text_arg("show", max_length=20)
+    show = show if show in enquiries.LISTS else "unanswered"
+    return render_template("network_days/enquiry_list.html", programme=programme, show=show, lists=enquiries.LISTS,
+                           listing=enquiries.programme_enquiries(programme, show, page_arg()))
+
+
+def _enquiry_for_organiser(enquiry_id: int):
+    enquiry = db.get_or_404(TrainingEnquiry, enquiry_id)
+    return enquiry, _organiser_only(enquiry.programme)
+
+
+@bp.route("/network-days/manage/enquiries/<int:enquiry_id>")
+def enquiry_detail(enquiry_id: int):
+    enquiry, denied = _enquiry_for_organiser(enquiry_id)
+    if denied is not None:
+        return denied
+    return render_template("network_days/enquiry_detail.html", enquiry=enquiry, programme=enquiry.programme,
+                           form=MarkEnquiryAnsweredForm())
+
+
+@bp.route("/network-days/manage/enquiries/<int:enquiry_id>/answered", methods=["POST"])
+def mark_enquiry_answered(enquiry_id: int):
+    enquiry, denied = _enquiry_for_organiser(enquiry_id)
+    if denied is not None:
+        return denied
+    form = MarkEnquiryAnsweredForm()
+    if form.validate_on_submit():
+        ok, changed = form.apply(lambda: enquiries.mark_answered(current_user, enquiry))
+        if ok:
+            flash(f"Enquiry {enquiry.reference} from {enquiry.organisation_name} is marked as answered."
+                  if changed else "This enquiry was already marked as answered.", "success")
+    return redirect(url_for("network_days.enquiry_detail", enquiry_id=enquiry.id))
