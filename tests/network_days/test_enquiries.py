@@ -14,6 +14,7 @@ from ep_events.network_days.models import TrainingEnquiry
 from ep_events.notifications.models import OutboxMessage
 from tests import factories
 from tests.conftest import sign_in
+from tests.html_validator import PageFolder
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 FORM_URL = "/network-days/coram-network/enquiry"
@@ -262,3 +263,20 @@ def test_a_draft_programme_takes_no_enquiries_from_the_public(client, world):
     assert client.get("/network-days/draft-network/enquiry").status_code == 404
     assert client.post("/network-days/draft-network/enquiry", data=_enquiry()).status_code == 404
     assert _count() == 0 and draft.id
+
+
+def test_the_enquiry_pages_are_valid_html(client, world, tmp_path):
+    pages = PageFolder(tmp_path / "pages")
+    pages.save("form", client.get(FORM_URL).get_data())
+    pages.save("form with errors", client.post(FORM_URL, data=_enquiry(email="x", training="")).get_data())
+    sent = client.post(FORM_URL, data=_enquiry(training="Line one\nLine two"), follow_redirects=True)
+    pages.save("sent", sent.get_data())
+    enquiry = db.session.execute(select(TrainingEnquiry)).scalar_one()
+    sign_in(client, world.organiser)
+    pages.save("list", client.get(LIST_URL).get_data())
+    pages.save("empty list", client.get(LIST_URL + "?show=unanswered&page=99").get_data())
+    pages.save("enquiry", client.get(f"/network-days/manage/enquiries/{enquiry.id}").get_data())
+    answered = client.post(f"/network-days/manage/enquiries/{enquiry.id}/answered", follow_redirects=True)
+    pages.save("answered", answered.get_data())
+    pages.save("all", client.get(LIST_URL + "?show=all").get_data())
+    assert pages.errors() == []
