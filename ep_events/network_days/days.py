@@ -13,7 +13,8 @@ from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.core.time import uk_date, uk_to_utc, utcnow
 from ep_events.extensions import db
 from ep_events.network_days import emails
-from ep_events.network_days.models import NetworkDay, NetworkPlace
+from ep_events.network_days.memberships import membership_year_of
+from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.network_days.rules import (
     DAYS_AHEAD_YEARS,
     EARLIEST_YEAR,
@@ -206,6 +207,42 @@ def places_taken(days: list[NetworkDay]) -> dict[int, int]:
 def places_left(days: list[NetworkDay]) -> dict[int, int]:
     taken = places_taken(days)
     return {d.id: max((d.capacity or 0) - taken.get(d.id, 0), 0) for d in days}
+
+
+def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
+    """Per day id, the member agencies (for the day's membership year) whose membership place on it is not
+    named yet: each still holds one place, in two queries whatever the number of days."""
+    if not days:
+        return {}
+    years = {(d.programme_id, membership_year_of(d)) for d in days}
+    members: dict[tuple[int, int], set[int]] = {}
+    for programme_id, year, agency_id in db.session.execute(
+            select(Membership.programme_id, Membership.membership_year, Membership.agency_id).where(
+                Membership.programme_id.in_({p for p, _ in years}),
+                Membership.membership_year.in_({y for _, y in years}))):
+        members.setdefault((programme_id, year), set()).add(agency_id)
+    named: dict[int, set[int]] = {}
+    for day_id, agency_id in db.session.execute(
+            select(NetworkPlace.event_id, NetworkPlace.agency_id).where(
+                NetworkPlace.event_id.in_([d.id for d in days]), NetworkPlace.status == PlaceStatus.CONFIRMED,
+                NetworkPlace.place_type == PlaceType.MEMBERSHIP)):
+        named.setdefault(day_id, set()).add(agency_id)
+    return {d.id: len(members.get((d.programme_id, membership_year_of(d)), set()) - named.get(d.id, set()))
+            for d in days}
+
+
+def free_places_for(days: list[NetworkDay]) -> dict[int, int]:
+    """Per day id, the places anyone may still take: capacity, less the confirmed places (named or bought
+    but not named yet), less one for each member agency that has not named its membership place (never
+    below 0). The one rule for free places: the organiser's, the public and the purchase pages use it."""
+    taken = places_taken(days)
+    reserved = reserved_for_members(days)
+    return {d.id: max((d.capacity or 0) - taken.get(d.id, 0) - reserved.get(d.id, 0), 0) for d in days}
+
+
+def free_places(network_day: NetworkDay) -> int:
+    """The free places on one day (see `free_places_for`)."""
+    return free_places_for([network_day])[network_day.id]
 
 
 @dataclass(frozen=True)

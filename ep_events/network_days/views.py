@@ -1,5 +1,5 @@
 """Network Day pages: the public list of a programme's days, a named person's own place, and the organisers'
-pages to create, edit, publish and cancel days."""
+pages to create, edit, publish and cancel days, see who holds each day's places and mark attendance."""
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,9 +11,10 @@ from ep_events.core.errors import DomainError
 from ep_events.core.forms import form_status
 from ep_events.core.inputs import page_arg, text_arg
 from ep_events.core.limits import sends_email
-from ep_events.core.time import utcnow
+from ep_events.core.spreadsheets import csv_download
+from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db, limiter
-from ep_events.network_days import emails, enquiries
+from ep_events.network_days import attendance, emails, enquiries
 from ep_events.network_days.days import (
     cancel_day,
     confirmed_places,
@@ -27,6 +28,7 @@ from ep_events.network_days.days import (
 )
 from ep_events.network_days.forms import (
     CancelDayForm,
+    DayAttendanceForm,
     MarkEnquiryAnsweredForm,
     NetworkDayForm,
     PublishDayForm,
@@ -34,6 +36,7 @@ from ep_events.network_days.forms import (
 )
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
 from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace, TrainingEnquiry
+from ep_events.network_days.roster import attendees_csv, day_roster, unnamed_label
 from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme
 
@@ -179,6 +182,43 @@ def cancel(day_id: int):
             return redirect(url_for("network_days.manage", slug=network_day.programme.slug))
     return render_template("network_days/cancel_day.html", form=form, network_day=network_day, named=named), \
         form_status(form)
+
+
+@bp.route("/network-days/manage/days/<int:day_id>/places")
+def day_places(day_id: int, attendance_form=None, status=200):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    now = utcnow()
+    attendance_form = attendance_form or DayAttendanceForm.for_places(
+        network_day, attendance.attendance_due(network_day, now), formdata=None)
+    return render_template("network_days/day_places.html", network_day=network_day, programme=network_day.programme,
+                           roster=day_roster(network_day), unnamed=unnamed_label(network_day, now),
+                           form=attendance_form, attendance_open=attendance.attendance_open(network_day, now),
+                           day_minutes=attendance.day_minutes(network_day)), status
+
+
+@bp.route("/network-days/manage/days/<int:day_id>/attendance", methods=["POST"])
+def save_attendance(day_id: int):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    form = DayAttendanceForm.for_places(network_day, attendance.attendance_due(network_day, utcnow()))
+    if form.validate_on_submit():
+        ok, saved = form.apply(lambda: attendance.record_attendance(current_user, network_day, form.marks()))
+        if ok:
+            flash(f"Attendance saved for {saved} {'person' if saved == 1 else 'people'}.", "success")
+            return redirect(url_for("network_days.day_places", day_id=day_id) + "#attendance")
+    return day_places(day_id, attendance_form=form, status=400)
+
+
+@bp.route("/network-days/manage/days/<int:day_id>/attendees.csv")
+def attendees(day_id: int):
+    network_day, denied = _day_for_organiser(day_id)
+    if denied is not None:
+        return denied
+    filename = f"network-day-{network_day.starts_at.astimezone(UK):%Y-%m-%d}-attendees.csv"
+    return csv_download(filename, attendees_csv(network_day))
 
 
 # --- Bespoke-training enquiries ----------------------------------------------------------------
