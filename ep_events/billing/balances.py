@@ -1,5 +1,7 @@
 """What is owed: invoices less credit notes less payments, summed in SQL."""
 
+import enum
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -64,3 +66,38 @@ def overdue_invoices(programme, today: date) -> list[tuple[Invoice, int]]:
         .where(Invoice.programme_id == programme.id, Invoice.due_on < today, _outstanding(Invoice.id) > 0)
         .order_by(Invoice.due_on, Invoice.number)).all()
     return [(invoice, int(owed)) for invoice, owed in rows]
+
+
+class InvoiceFilter(enum.Enum):
+    """Which of a programme's invoices the organiser's list shows."""
+
+    ALL = "all"
+    UNPAID = "unpaid"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {"all": "All", "unpaid": "Unpaid", "overdue": "Overdue"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    invoice: Invoice
+    total_pence: int
+    outstanding_pence: int
+
+
+def list_invoices(programme, show: InvoiceFilter, today: date, offset: int = 0, limit: int = 50) -> list[InvoiceRow]:
+    """A page of a programme's invoices, newest first, with each one's total and what is still owed (SQL sums).
+
+    Unpaid: something is still owed. Overdue: something is owed and the due date has passed.
+    """
+    outstanding = _outstanding(Invoice.id)
+    query = select(Invoice, _invoiced(Invoice.id), outstanding).where(Invoice.programme_id == programme.id)
+    if show in (InvoiceFilter.UNPAID, InvoiceFilter.OVERDUE):
+        query = query.where(outstanding > 0)
+    if show is InvoiceFilter.OVERDUE:
+        query = query.where(Invoice.due_on < today)
+    rows = db.session.execute(query.order_by(Invoice.issued_on.desc(), Invoice.number.desc())
+                              .offset(offset).limit(limit)).all()
+    return [InvoiceRow(invoice, int(total), int(owed)) for invoice, total, owed in rows]

@@ -33,6 +33,9 @@ def parse_pounds(text: str | int, field: str = "amount") -> int:
                 raise DomainError("Enter an amount in whole pence, with no more than 2 decimal places", field=field)
             raise DomainError("Enter an amount in pounds and pence, like 150.00", field=field)
         pounds, decimals = match.group(1).replace(",", ""), (match.group(2) or "").ljust(2, "0")
+        if len(pounds.lstrip("0")) > len(str(MAX_PENCE)):
+            # Far over the maximum; and Python refuses to read an int of more than 4,300 digits.
+            raise DomainError("Enter an amount of £1,000,000.00 or less", field=field)
         pence = int(pounds) * 100 + int(decimals)
     if pence < 0:
         raise DomainError("Enter an amount that is not negative", field=field)

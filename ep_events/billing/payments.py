@@ -12,6 +12,10 @@ from ep_events.core.inputs import LATEST_YEAR
 from ep_events.extensions import db
 
 
+class OverpaymentNotConfirmed(DomainError):
+    """The amount is more than is owed and the organiser has not confirmed it is an overpayment."""
+
+
 def record_payment(invoice: Invoice, actor, amount: str | int, received_on: date, method: PaymentMethod,
                    reference: str = "", overpayment_confirmed: bool = False) -> Payment:
     """Record a payment (part payments allowed); more than is owed only when the organiser confirms it."""
@@ -29,8 +33,8 @@ def record_payment(invoice: Invoice, actor, amount: str | int, received_on: date
     lock_order(invoice.order)
     owed = balance(invoice)
     if pence > owed and not overpayment_confirmed:
-        raise DomainError(f"This is more than the {format_pounds(max(owed, 0))} owed. Confirm it is an "
-                          "overpayment to record it", field="amount")
+        raise OverpaymentNotConfirmed(f"This is more than the {format_pounds(max(owed, 0))} owed. Confirm it is "
+                                      "an overpayment to record it", field="amount")
     payment = Payment(invoice=invoice, amount_pence=pence, received_on=received_on, method=method,
                       reference=reference, overpayment=pence > owed, recorded_by_id=getattr(actor, "id", None))
     db.session.add(payment)
