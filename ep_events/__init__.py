@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.api.views import bp as api_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.network_days.views import bp as network_days_bp
+    from ep_events.network_orders.account_views import bp as network_account_bp
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(surgeries_bp)
     app.register_blueprint(network_days_bp)
+    app.register_blueprint(network_account_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)

@@ -1,0 +1,101 @@
+"""Network Days journeys in Chromium, keyboard only, with axe on every page visited."""
+
+import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from icalendar import Calendar
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ep_events.accounts.models import Role
+from ep_events.billing.models import BillingItem, Invoice
+from ep_events.billing.settings import set_price, update_billing_settings
+from ep_events.core.time import UK, utcnow
+from ep_events.extensions import db
+from ep_events.network_days.memberships import membership_year_of
+from ep_events.network_days.models import NetworkPlace
+from ep_events.network_orders.purchases import BillingDetails, buy_membership
+from ep_events.notifications.outbox import deliver_all
+from tests import factories
+from tests.browser.keyboard import choose_radio, press
+from tests.browser.test_surgery_journeys import sign_in_with_keyboard
+from tests.network_days.conftest import network_day
+
+pytestmark = pytest.mark.browser
+
+
+def _network_agency():
+    """A Network programme with prices from yesterday, one published day six weeks ahead (the real clock: the
+    site runs on it), an agency with its admin and a colleague."""
+    now = utcnow()
+    programme = factories.programme(kind="network_days", slug="coram-network", name="Coram EP Network Days",
+                                    contact_email="ep-network@example.org")
+    organiser = factories.user(email="organiser@example.org", roles=[(Role.ORGANISER, programme)])
+    agency = factories.organisation(name="Riverton City Council")
+    admin = factories.user(email="agency-admin@example.org", name="Ada Admin", organisation_id=agency.id,
+                           roles=[(Role.AGENCY_ADMIN, agency)])
+    colleague = factories.user(email="alice@example.org", name="Alice Adams", organisation_id=agency.id)
+    yesterday = (now.astimezone(UK) - timedelta(days=1)).date()
+    update_billing_settings(organiser, programme, legal_name="Coram", address="41 Brunswick Square\nLondon WC1N 1AZ",
+                            charity_number="312278", how_to_pay="Bank transfer to sort code 00-00-00",
+                            invoice_prefix="NET-", credit_note_prefix="NET-CN-")
+    set_price(organiser, programme, BillingItem.MEMBERSHIP, "150.00", yesterday)
+    set_price(organiser, programme, BillingItem.EXTRA_PLACE, "150.00", yesterday)
+    day = network_day(SimpleNamespace(organiser=organiser, programme=programme), now=now,
+                      day=(now.astimezone(UK) + timedelta(weeks=6)).date(), capacity=20)
+    db.session.commit()
+    return SimpleNamespace(programme=programme, organiser=organiser, agency=agency, admin=admin,
+                           colleague=colleague, day=day)
+
+
+def test_agency_admin_buys_a_membership_sees_the_invoice_and_names_a_colleague(
+        page, live_server, check_page, mailbox, app):
+    w = _network_agency()
+
+    # TODO(issue 13, buying pages): the buy pages (ep_events/network_orders/buy_views.py) were not committed when
+    # this journey was written. The admin should sign in, open /network-days/coram-network/join, and buy the
+    # membership for the day's year with PO number PO-7781 through those pages (axe on each). Until then the
+    # purchase is made through the same service the confirm page calls, and the journey starts at the account page.
+    buy_membership(w.admin, w.programme, w.agency, membership_year_of(w.day),
+                   BillingDetails(contact_name="Finance Team", contact_email="finance@example.org",
+                                  address="1 High Street\nRiverton RT1 1AA", po_number="PO-7781"))
+    db.session.commit()
+    invoice = db.session.execute(select(Invoice)).scalar_one()
+
+    sign_in_with_keyboard(page, check_page, w.admin)
+    page.goto(f"/network-days/coram-network/agencies/{w.agency.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riverton City Council")
+    invoices = page.get_by_role("table", name="Invoices")
+    expect(invoices).to_contain_text(invoice.reference)
+    expect(invoices).to_contain_text("PO-7781")
+    expect(invoices).to_contain_text("£150.00")
+    check_page(page, "account")
+
+    pdf_link = page.get_by_role("link", name=f"Download PDF of invoice {invoice.reference}")
+    download = page.request.get(pdf_link.get_attribute("href"))
+    assert download.ok and download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF")
+
+    press(page, page.get_by_role("link", name=re.compile(r"^Name the Membership place on")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Name the membership place")
+    check_page(page, "name-place")
+
+    # Sent with nobody chosen: the error summary, and nothing named.
+    press(page, page.get_by_role("button", name="Name the place"))
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    check_page(page, "name-place-errors")
+
+    choose_radio(page, page.get_by_label("Alice Adams"))
+    press(page, page.get_by_role("button", name="Name the place"))
+    expect(page.get_by_text("Alice Adams is named on the membership place")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("places on"))).to_contain_text("Alice Adams")
+    check_page(page, "named")
+
+    db.session.expire_all()
+    place = db.session.execute(select(NetworkPlace)).scalar_one()
+    deliver_all("journey")
+    invite = mailbox.to("alice@example.org")[-1]
+    event = next(iter(Calendar.from_ical(invite.part("text/calendar")).walk("VEVENT")))
+    assert str(event["UID"]) == place.uid and event.decoded("DTSTART") == w.day.starts_at
