@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench import feed, outbox, queries, race, wrk
+from bench import feed, invoice_pdf, outbox, queries, race, wrk
 from bench.loadgen import HttpSession, percentile_ms, run_load
 from bench.seed import PASSWORD, SMALL, YEAR, seed
 from bench.server import gunicorn, worker_deaths
@@ -151,6 +151,9 @@ def main() -> None:
         queued, delivered = outbox.deliver_a_thousand(f"sqlite:///{tmp / 'outbox.db'}", password_hash)
         log(f"  queued in {queued:.2f} s")
         report("outbox_1000_seconds", delivered)
+
+        log(f"rendering one three-line invoice PDF {invoice_pdf.RENDERS} times")
+        report("invoice_pdf_p95_ms", invoice_pdf.measure_invoice_pdf(f"sqlite:///{tmp / 'invoice_pdf.db'}"))
 
 
 if __name__ == "__main__":
