@@ -10,8 +10,9 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench import feed, invoice_pdf, outbox, queries, race, wrk
+from bench import feed, invoice_pdf, invoice_race, outbox, queries, race, wrk
 from bench.loadgen import HttpSession, percentile_ms, run_load
+from bench.network_seed import NETWORK_SMALL, NETWORK_YEAR, seed_network
 from bench.seed import PASSWORD, SMALL, YEAR, seed
 from bench.server import gunicorn, worker_deaths
 from ep_events import create_app
@@ -19,7 +20,8 @@ from ep_events.extensions import db
 
 CLIENTS = 16
 MY_BOOKINGS = "/bookings"
-# The slot picker, My bookings and the bare route are measured in turns, ROUNDS times each, and the turns added up:
+# The slot picker, My bookings, the Network Days pages and the bare route are measured in turns, ROUNDS times
+# each, and the turns added up:
 # this VM's speed drifts by a third within a minute, and one long run each compared a fast minute
 # with a slow one (ratios from 0.45 to 0.84 for the same code). Turns see the same drift.
 ROUNDS = 5
@@ -86,39 +88,69 @@ def main() -> None:
         report("seed_seconds", time.perf_counter() - started)
         log(f"seeded {seeded.dates} dates, {seeded.slots} slots, {seeded.users} users, {seeded.bookings} bookings "
             f"({seeded.confirmed} confirmed)")
+        started = time.perf_counter()
+        with big.app_context():
+            network = seed_network(NETWORK_YEAR, password_hash)
+        report("network_seed_seconds", time.perf_counter() - started)
+        log(f"seeded Network Days: {network.days} days of membership years {network.years[0]} to "
+            f"{network.years[-1]}, {network.agencies} agencies, {network.memberships} memberships, {network.orders} "
+            f"orders and invoices, {network.payments} payments, {network.places} places, {network.users} users")
 
         close(big)
         small = in_process_app(small_url)
         with small.app_context():
             seed(SMALL, password_hash)
+            seed_network(NETWORK_SMALL, password_hash)
         close(small)
         picker_path = f"/surgeries/{seeded.slug}"
         report("slot_picker_queries", queries.count_in_child(big_url, picker_path))
         report("slot_picker_queries_small", queries.count_in_child(small_url, picker_path))
+        network_path = f"/network-days/{network.slug}"
+        report("network_days_page_queries", queries.count_in_child(big_url, network_path))
+        report("network_days_page_queries_small", queries.count_in_child(small_url, network_path))
+        # The agency account page (network_account.agency_account), signed in as the agency's admin.
+        agency_path = f"/network-days/{network.slug}/agencies/{network.agency_id}"
+        try:
+            agency_counts = [queries.count_in_child(url, agency_path, network.admin_email)
+                             for url in (big_url, small_url)]
+        except RuntimeError as error:  # the page is not there (yet): measure the rest
+            log(f"the agency account page cannot be measured: {error}")
+            agency_counts, agency_path = ["n/a"] * 2, None
+        report("agency_account_page_queries", agency_counts[0])
+        report("agency_account_page_queries_small", agency_counts[1])
 
-        log(f"serving with gunicorn (2 workers); {CLIENTS} clients; the slot picker and the bare route in "
+        log(f"serving with gunicorn (2 workers); {CLIENTS} clients; the pages and the bare route in "
             f"{ROUNDS} turns of {ROUND_SECONDS:.0f} s each")
-        # My bookings (signed in) takes its turns with the others, so a machine whose speed drifts slows
-        # all three alike and the ratios compare like with like.
-        compared = {"bare": "/bench/bare", "picker": picker_path, "mine": MY_BOOKINGS}
+        # My bookings and the agency account page (signed in) take their turns with the others, so a machine
+        # whose speed drifts slows them all alike and the ratios compare like with like.
+        compared = {"bare": "/bench/bare", "picker": picker_path, "mine": MY_BOOKINGS, "network": network_path}
+        if agency_path:
+            compared["agency"] = agency_path
         gunicorn_log = tmp / "gunicorn.log"
         with gunicorn("bench.reference_app:create_app()", big_url, gunicorn_log, ready_path="/bench/bare") as port:
             anonymous = [HttpSession(port) for _ in range(CLIENTS)]
             signed_in = [HttpSession(port) for _ in range(CLIENTS)]
             for session, email in zip(signed_in, seeded.frequent_emails, strict=False):
                 sign_in(session, email)
+            # The agency's admin: one sign-in, its session cookie shared by every client.
+            agency_admin = [HttpSession(port) for _ in range(CLIENTS)]
+            sign_in(agency_admin[0], network.admin_email)
+            for session in agency_admin[1:]:
+                session.cookies.update(agency_admin[0].cookies)
+            sessions_for = {MY_BOOKINGS: signed_in, agency_path: agency_admin}
             if wrk.available():
                 log("load from wrk")
-                cookie = "; ".join(f"{k}={v}" for k, v in signed_in[0].cookies.items())
+                cookies = {path: "; ".join(f"{k}={v}" for k, v in sessions[0].cookies.items())
+                           for path, sessions in sessions_for.items()}
                 turns = in_turns(lambda path, seconds, warmup: wrk.run_wrk(
-                    port, path, seconds, CLIENTS, warmup=warmup, cookie=cookie if path == MY_BOOKINGS else None),
-                    compared)
+                    port, path, seconds, CLIENTS, warmup=warmup, cookie=cookies.get(path)), compared)
             else:
                 log("load from the Python generator (install wrk for figures less bound by the client)")
                 turns = in_turns(lambda path, seconds, warmup: run_load(
-                    signed_in if path == MY_BOOKINGS else anonymous, path, seconds, warmup), compared)
-            bare, picker, mine = turns["bare"], turns["picker"], turns["mine"]
-            for session in anonymous + signed_in:
+                    sessions_for.get(path, anonymous), path, seconds, warmup), compared)
+            bare, picker, mine, days = turns["bare"], turns["picker"], turns["mine"], turns["network"]
+            agency = turns.get("agency")
+            for session in anonymous + signed_in + agency_admin:
                 session.close()
             log(f"fetching a {seeded.feed_bookings}-booking personal calendar feed 50 times")
             feed_times, feed_failures = feed.feed_fetch_times(port, seeded.feed_token, seeded.feed_bookings)
@@ -134,8 +166,14 @@ def main() -> None:
         report("my_bookings_rps", mine.rps)
         report("my_bookings_vs_bare_ratio", mine.rps / bare.rps if bare.rps else float("nan"))
         report("my_bookings_p95_ms", mine.percentile_ms(95))
+        report("network_days_page_rps", days.rps)
+        report("network_days_page_vs_bare_ratio", days.rps / bare.rps if bare.rps else float("nan"))
+        report("network_days_page_p95_ms", days.percentile_ms(95))
+        report("agency_account_page_rps", agency.rps if agency else "n/a")
+        report("agency_account_page_vs_bare_ratio", agency.rps / bare.rps if agency and bare.rps else "n/a")
+        report("agency_account_page_p95_ms", agency.percentile_ms(95) if agency else "n/a")
         report("personal_feed_200_ms", percentile_ms(feed_times, 95))
-        report("http_errors", bare.errors + picker.errors + mine.errors + feed_failures)
+        report("http_errors", sum(turn.errors for turn in turns.values()) + feed_failures)
         report("gunicorn_worker_deaths", deaths)
 
         log("50 people booking one slot at once")
@@ -146,6 +184,11 @@ def main() -> None:
         report("race_double_bookings", confirmed - 1)
         report("race_successes", outcomes["booked"])
         close(big)
+
+        log(f"{invoice_race.INVOICES} invoices of one programme issued at once on PostgreSQL")
+        gaps, duplicates = invoice_race.measure(log)
+        report("invoice_issue_50_concurrent_gaps", gaps)
+        report("invoice_issue_50_concurrent_duplicates", duplicates)
 
         log("queueing and delivering 1,000 emails over loopback SMTP")
         queued, delivered = outbox.deliver_a_thousand(f"sqlite:///{tmp / 'outbox.db'}", password_hash)
