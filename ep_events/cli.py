@@ -59,12 +59,16 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("expire-offers")
     def expire_offers_command():
-        """Close waiting-list offers past their time and offer each slot to the next person."""
+        """Close waiting-list offers past their time and offer each slot (or Network Day places) to the next."""
+        from ep_events.network_days.waitlist import expire_offers as expire_network_offers
         from ep_events.surgeries.waitlist import expire_offers
 
         expired = expire_offers()
         db.session.commit()
+        network = expire_network_offers()
+        db.session.commit()
         click.echo(f"offers expired: {expired}")
+        click.echo(f"Network Day offers expired: {network}")
 
     @app.cli.command("send-reminders")
     def send_reminders():
@@ -134,6 +138,7 @@ def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
     from ep_events.bookings.reminders import send_due_reminders
     from ep_events.surgeries.retention import purge_expired_outlines
+    from ep_events.network_days.waitlist import expire_offers as expire_network_offers
     from ep_events.surgeries.waitlist import expire_offers
 
     def purge():
@@ -142,6 +147,8 @@ def scheduled_jobs():
 
     def expire():
         expire_offers()
+        db.session.commit()
+        expire_network_offers()
         db.session.commit()
 
     def remind():

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ep_events.accounts.policy import can_manage_programme
 from ep_events.bookings.models import EventStatus, PlaceStatus
@@ -26,6 +26,7 @@ from ep_events.network_days.rules import (
     default_rename_deadline,
     latest_day,
 )
+from ep_events.network_days.waitlist import offer_freed_places
 from ep_events.notifications.teams import validate_teams_url
 
 _STANDARD = re.compile(r"S[0-9]{1,2}")
@@ -121,19 +122,32 @@ def confirmed_places(network_day: NetworkDay) -> list[NetworkPlace]:
         .order_by(NetworkPlace.id)).scalars())
 
 
-def update_day(actor, network_day: NetworkDay, details: DayDetails, now: datetime | None = None) -> int:
-    """Change a day; if its time or place changed, everyone named gets the updated invite. Returns how many
-    were told. Capacity cannot go below the places already named."""
+@dataclass(frozen=True)
+class DayUpdate:
+    """What saving a day did: people sent the updated invite, waiting-list offers made, and the agencies whose
+    membership places are now on a day outside the membership year they hold (for the organiser to sort out)."""
+
+    told: int
+    offers: int = 0
+    outside_membership: tuple[str, ...] = ()
+
+
+def update_day(actor, network_day: NetworkDay, details: DayDetails, now: datetime | None = None) -> DayUpdate:
+    """Change a day; if its time or place changed, everyone named gets the updated invite. Capacity cannot go
+    below the places already named; more capacity is offered to agencies on the waiting list. A day moved into
+    another membership year is reported with the agencies whose membership places it no longer covers."""
     _organiser_only(actor, network_day.programme)
+    now = now or utcnow()
     if network_day.status is EventStatus.CANCELLED:
         raise DomainError("This Network Day is cancelled")
-    values = _checked(details, now or utcnow())
+    values = _checked(details, now)
     places = confirmed_places(network_day)
     if values["capacity"] < len(places):
         raise DomainError(f"{len(places)} places are already named: the capacity cannot be fewer",
                           field="capacity")
     fields = tuple(values)
     before = {name: _plain(getattr(network_day, name)) for name in fields}
+    year_before = membership_year_of(network_day)
     moved = (values["starts_at"], values["ends_at"], values["venue"], values["online_url"]) != (
         network_day.starts_at, network_day.ends_at, network_day.venue, network_day.online_url)
     for name, value in values.items():
@@ -147,9 +161,21 @@ def update_day(actor, network_day: NetworkDay, details: DayDetails, now: datetim
                 emails.send_place_updated(place, "The date, time or place has changed.")
                 told += 1
     db.session.flush()
+    outside = ()
+    if membership_year_of(network_day) != year_before:
+        outside = _membership_places_outside_year(network_day, places)
     record_audit(actor, "network.day.update", network_day, f"{network_day.programme.name}: {network_day.title}",
                  before=before, after={name: _plain(getattr(network_day, name)) for name in fields})
-    return told
+    return DayUpdate(told=told, offers=offer_freed_places(network_day, now), outside_membership=outside)
+
+
+def _membership_places_outside_year(network_day: NetworkDay, places: list[NetworkPlace]) -> tuple[str, ...]:
+    """The agencies holding a membership place on the day that are not members for the day's (new) year."""
+    year = membership_year_of(network_day)
+    members = set(db.session.execute(select(Membership.agency_id).where(
+        Membership.programme_id == network_day.programme_id, Membership.membership_year == year)).scalars())
+    return tuple(sorted({place.agency.name for place in places
+                         if place.place_type is PlaceType.MEMBERSHIP and place.agency_id not in members}))
 
 
 def _plain(value):
@@ -194,55 +220,18 @@ def upcoming_days(programme, now: datetime) -> list[NetworkDay]:
         NetworkDay.ends_at > now).order_by(NetworkDay.starts_at, NetworkDay.id)).scalars())
 
 
-def places_taken(days: list[NetworkDay]) -> dict[int, int]:
-    """Confirmed places per day id, in one query."""
-    if not days:
-        return {}
-    return dict(db.session.execute(
-        select(NetworkPlace.event_id, func.count(NetworkPlace.id))
-        .where(NetworkPlace.event_id.in_([d.id for d in days]), NetworkPlace.status == PlaceStatus.CONFIRMED)
-        .group_by(NetworkPlace.event_id)).all())
 
 
-def places_left(days: list[NetworkDay]) -> dict[int, int]:
-    taken = places_taken(days)
-    return {d.id: max((d.capacity or 0) - taken.get(d.id, 0), 0) for d in days}
 
 
-def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
-    """Per day id, the member agencies (for the day's membership year) whose membership place on it is not
-    named yet: each still holds one place, in two queries whatever the number of days."""
-    if not days:
-        return {}
-    years = {(d.programme_id, membership_year_of(d)) for d in days}
-    members: dict[tuple[int, int], set[int]] = {}
-    for programme_id, year, agency_id in db.session.execute(
-            select(Membership.programme_id, Membership.membership_year, Membership.agency_id).where(
-                Membership.programme_id.in_({p for p, _ in years}),
-                Membership.membership_year.in_({y for _, y in years}))):
-        members.setdefault((programme_id, year), set()).add(agency_id)
-    named: dict[int, set[int]] = {}
-    for day_id, agency_id in db.session.execute(
-            select(NetworkPlace.event_id, NetworkPlace.agency_id).where(
-                NetworkPlace.event_id.in_([d.id for d in days]), NetworkPlace.status == PlaceStatus.CONFIRMED,
-                NetworkPlace.place_type == PlaceType.MEMBERSHIP)):
-        named.setdefault(day_id, set()).add(agency_id)
-    return {d.id: len(members.get((d.programme_id, membership_year_of(d)), set()) - named.get(d.id, set()))
-            for d in days}
 
 
-def free_places_for(days: list[NetworkDay]) -> dict[int, int]:
-    """Per day id, the places anyone may still take: capacity, less the confirmed places (named or bought
-    but not named yet), less one for each member agency that has not named its membership place (never
-    below 0). The one rule for free places: the organiser's, the public and the purchase pages use it."""
-    taken = places_taken(days)
-    reserved = reserved_for_members(days)
-    return {d.id: max((d.capacity or 0) - taken.get(d.id, 0) - reserved.get(d.id, 0), 0) for d in days}
 
 
-def free_places(network_day: NetworkDay) -> int:
-    """The free places on one day (see `free_places_for`)."""
-    return free_places_for([network_day])[network_day.id]
+
+
+
+
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,29 @@ def send_enquiry_to_organiser(enquiry) -> None:
 def send_enquiry_acknowledgement(enquiry) -> None:
     """To the sender: received, and who will reply. It does not repeat what they wrote about the training."""
     queue_email(enquiry.contact_email, "network_days/enquiry_acknowledgement", **_enquiry_context(enquiry))
+
+
+def _waitlist_context(entry, **extra) -> dict:
+    day = entry.event
+    programme = day.programme
+    return {"entry": entry, "day": day, "programme": programme, "agency": entry.agency, "quantity": entry.quantity,
+            "places": "1 place" if entry.quantity == 1 else f"{entry.quantity} places",
+            "date": uk_date(day.starts_at), "starts": uk_time(day.starts_at), "ends": uk_time(day.ends_at),
+            "where": where(day), "recipient_name": entry.user.name if entry.user else "",
+            "buy_url": external_url("network_buy.buy_places_page", slug=programme.slug, day_id=day.id,
+                                    org_id=entry.agency_id, quantity=entry.quantity), **extra}
+
+
+def send_waitlist_joined(entry) -> None:
+    queue_email(entry.user.email, "network_days/waitlist_joined", **_waitlist_context(entry))
+
+
+def send_waitlist_offer(entry) -> None:
+    """Places have freed up: they are held for the agency until the offer ends."""
+    queue_email(entry.user.email, "network_days/waitlist_offer",
+                until=f"{uk_date(entry.offer_expires_at)}, {uk_time(entry.offer_expires_at)}",
+                **_waitlist_context(entry))
+
+
+def send_waitlist_offer_expired(entry) -> None:
+    queue_email(entry.user.email, "network_days/waitlist_offer_expired", **_waitlist_context(entry))

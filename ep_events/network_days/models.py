@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ep_events.bookings.models import Event, Place, PlaceStatus, db_enum
+from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, db_enum
 from ep_events.core.models import TimestampMixin, UTCDateTime
 from ep_events.extensions import db
 
@@ -79,6 +79,21 @@ class NetworkPlace(Place):
     def cancel(self, at: datetime, by, reason: str = "") -> None:
         super().cancel(at, by, reason)
         self.membership_day_id = None
+
+
+class NetworkWaitlistEntry(WaitlistEntry):
+    """An agency waiting for extra places on a full Network Day. The person is the admin who asked (they are
+    emailed the offer); while offered, the places are held for the agency until `offer_expires_at`."""
+
+    __tablename__ = "network_waitlist_entry"
+    __mapper_args__ = {"polymorphic_identity": "network_waitlist_entry"}
+
+    id: Mapped[int] = mapped_column(ForeignKey("waitlist_entry.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    agency = relationship("Organisation")
 
 
 class Membership(TimestampMixin, db.Model):

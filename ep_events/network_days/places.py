@@ -3,30 +3,21 @@ them before the deadline (the organiser after it), and cancels them."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ep_events.accounts.policy import can_administer_organisation, can_manage_programme
 from ep_events.accounts.services import get_user_by_email, normalise_email
-from ep_events.bookings.models import Event, EventStatus, PlaceStatus
+from ep_events.bookings.models import EventStatus, PlaceStatus
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.core.time import uk_date, uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.network_days import emails
-from ep_events.network_days.days import free_places
+from ep_events.network_days.capacity import free_places, lock_day, offers_held
 from ep_events.network_days.memberships import champion_of, membership_for, membership_year_label, membership_year_of
 from ep_events.network_days.models import NetworkDay, NetworkPlace, PlaceType
 from ep_events.network_days.rules import NoPlacesLeft, RenameDeadlinePassed
-
-
-def lock_day(network_day: NetworkDay) -> None:
-    """Serialise every change to one day's places (the last place cannot go twice): a PostgreSQL row lock
-    on the event, SQLite's write lock. Taken before anything we decide on is read."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Event.id).where(Event.id == network_day.id).with_for_update())
-    else:
-        # A no-op write takes SQLite's write lock now (a plain read would not).
-        db.session.execute(update(Event).where(Event.id == network_day.id).values(capacity=Event.capacity))
+from ep_events.network_days.waitlist import offer_freed_places
 
 
 def _confirmed(network_day: NetworkDay, *where) -> int:
@@ -134,14 +125,16 @@ def name_place(actor, network_day: NetworkDay, agency, person, place_type: Place
     return place
 
 
-def check_room(network_day: NetworkDay, quantity: int, now: datetime | None = None) -> None:
-    """Take the day's lock and make sure `quantity` more places fit: the caller then adds them in the same
-    transaction (so the last place is sold once)."""
+def check_room(network_day: NetworkDay, quantity: int, now: datetime | None = None, agency=None) -> None:
+    """Take the day's lock and make sure `quantity` more places fit (counting the places the waiting list holds
+    for this agency): the caller then adds them in the same transaction (so the last place is sold once)."""
     now = now or utcnow()
     lock_day(network_day)
     db.session.refresh(network_day)
     _check_day_open(network_day, now)
     free = free_places(network_day)
+    if agency is not None:
+        free += offers_held([network_day]).get(network_day.id, {}).get(agency.id, 0)
     if free < quantity:
         if free == 0:
             raise NoPlacesLeft()
@@ -235,6 +228,8 @@ def cancel_bought_places(actor, order_line_ids: list[int], reason: str, now: dat
         db.session.flush()
         if place.user is not None and place.starts_at > now:
             emails.send_place_cancelled(place, f"{place.agency.name}’s order for it was cancelled.")
+    for network_day in {place.event for place in places}:
+        offer_freed_places(network_day, now)
     return len(places)
 
 
@@ -284,6 +279,7 @@ def cancel_place(actor, place: NetworkPlace, reason: str = "", now: datetime | N
     record_audit(actor, "network.place.cancel", place,
                  f"{place.agency.name}: place on {uk_date(network_day.starts_at)} cancelled",
                  after={"reason": reason})
+    offer_freed_places(network_day, now)
 
 
 def release_person(user, now: datetime) -> int:

@@ -12,7 +12,7 @@ from ep_events.bookings.models import ACTIVE_WAITLIST, PlaceStatus, WaitlistEntr
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
-from ep_events.network_days.days import free_places_for, places_taken, reserved_for_members
+from ep_events.network_days.capacity import free_places_for, places_taken, reserved_for_members
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
 from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.organisations.models import Organisation

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ep_events.accounts.policy import can_manage_programme, can_see_programme, staff_page
+from ep_events.accounts.services import normalise_email
 from ep_events.bookings.models import EventStatus
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import form_status
@@ -15,18 +16,18 @@ from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db, limiter
 from ep_events.network_days import attendance, emails, enquiries
+from ep_events.network_days.capacity import free_places_for, places_taken
 from ep_events.network_days.days import (
     cancel_day,
     confirmed_places,
     create_day,
     managed_days,
-    places_left,
-    places_taken,
     publish_day,
     upcoming_days,
     update_day,
 )
 from ep_events.network_days.forms import (
+    AcceptPlaceForm,
     CancelDayForm,
     DayAttendanceForm,
     MarkEnquiryAnsweredForm,
@@ -36,6 +37,7 @@ from ep_events.network_days.forms import (
 )
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
 from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace, TrainingEnquiry
+from ep_events.network_days.places import accept_offered_place
 from ep_events.network_days.roster import attendees_csv, day_roster, unnamed_label
 from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme
@@ -62,7 +64,7 @@ def _own_place(place_id: int) -> NetworkPlace:
 def programme_days(slug: str):
     programme = _programme(slug)
     days = upcoming_days(programme, utcnow())
-    return render_template("network_days/days.html", programme=programme, days=days, left=places_left(days),
+    return render_template("network_days/days.html", programme=programme, days=days, left=free_places_for(days),
                            years={d.id: membership_year_label(membership_year_of(d)) for d in days},
                            can_manage=can_manage_programme(current_user, programme))
 
@@ -84,6 +86,33 @@ def place_invite(place_id: int):
     filename = f"network-day-{place.starts_at:%Y-%m-%d}.ics"
     return Response(build_download(emails.calendar_event(place)), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _offer_to_me(place_id: int) -> NetworkPlace:
+    """A place offered by email, seen only by someone signed in with that address (anyone else: not found)."""
+    place = db.session.get(NetworkPlace, place_id)
+    if (place is None or place.invited_email is None or place.user_id is not None or not place.is_confirmed
+            or normalise_email(current_user.email) != place.invited_email):
+        abort(404)
+    return place
+
+
+@bp.route("/network-days/offers/<int:place_id>", methods=["GET", "POST"])
+@login_required
+def place_offer(place_id: int):
+    place = _offer_to_me(place_id)
+    form = AcceptPlaceForm()
+    if form.validate_on_submit():
+        try:
+            accept_offered_place(current_user, place)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("people.my_bookings"))
+        db.session.commit()
+        flash("You have accepted the place. We have emailed you a confirmation and a calendar invite.")
+        return redirect(url_for("network_days.place_detail", place_id=place.id))
+    return render_template("network_days/place_offer.html", place=place, day=place.event, form=form)
 
 
 # --- Organisers --------------------------------------------------------------------------------
@@ -137,10 +166,18 @@ def edit_day(day_id: int):
         return denied
     form = NetworkDayForm() if request.method == "POST" else NetworkDayForm.for_day(network_day)
     if network_day.status is not EventStatus.CANCELLED and form.validate_on_submit():
-        ok, told = form.apply(lambda: update_day(current_user, network_day, form.details()))
+        ok, saved = form.apply(lambda: update_day(current_user, network_day, form.details()))
         if ok:
+            told = saved.told
             flash("The Network Day is saved." + (f" {told} named {'person has' if told == 1 else 'people have'} "
-                                                 "been sent the updated invite." if told else ""), "success")
+                                                 "been sent the updated invite." if told else "")
+                  + (f" Places were offered to {saved.offers} agenc{'y' if saved.offers == 1 else 'ies'} on the "
+                     "waiting list." if saved.offers else ""), "success")
+            if saved.outside_membership:
+                flash("This day is now in the membership year "
+                      f"{membership_year_label(membership_year_of(network_day))}. These agencies hold membership "
+                      "places on it but are not members for that year: " + ", ".join(saved.outside_membership)
+                      + ". Their places are kept: check with them.", "error")
             return redirect(url_for("network_days.edit_day", day_id=network_day.id))
     return render_template("network_days/day_form.html", form=form, programme=network_day.programme,
                            network_day=network_day, taken=len(confirmed_places(network_day))), \

@@ -16,6 +16,7 @@ from ep_events.billing.settings import price_on, vat_rate_on
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.core.time import to_uk, uk_date, utcnow
+from ep_events.network_days.days import upcoming_days
 from ep_events.network_days.memberships import (
     check_not_member,
     end_membership,
@@ -26,6 +27,7 @@ from ep_events.network_days.memberships import (
 )
 from ep_events.network_days.models import Membership, NetworkDay
 from ep_events.network_days.places import add_bought_places, cancel_bought_places, check_room
+from ep_events.network_days.waitlist import offer_freed_places, took_offer
 
 
 @dataclass(frozen=True)
@@ -123,10 +125,11 @@ def buy_extra_places(actor, network_day: NetworkDay, agency, quantity: int, bill
     _may_buy(actor, network_day.programme, agency)
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise DomainError("Enter a number of places of 1 or more", field="quantity")
-    check_room(network_day, quantity, now)
+    check_room(network_day, quantity, now, agency)
     order = _order(actor, network_day.programme, agency,
                    WantedLine(BillingItem.EXTRA_PLACE, quantity, extra_places_description(network_day)), billing, now)
     add_bought_places(actor, network_day, agency, quantity, order.lines[0].id)
+    took_offer(network_day, agency)
     return order
 
 
@@ -144,5 +147,8 @@ def cancel_network_order(actor, order: Order, reason: str, lines: list[OrderLine
     if order.status is OrderStatus.CANCELLED or any(line.item is BillingItem.MEMBERSHIP for line in cancelled_lines):
         for membership in memberships_of_order(order.id):
             places += end_membership(actor, membership, reason.strip(), now)
+            # Its held membership places are free now: agencies waiting may take them.
+            for network_day in upcoming_days(order.programme, now):
+                offer_freed_places(network_day, now)
     record_audit(actor, "network.order.cancel", order, f"Order {order.id}: {places} place(s) cancelled")
     return credit_note

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from ep_events.accounts.models import Role
 from ep_events.bookings.models import Attendance, WaitlistEntry, WaitlistStatus
 from ep_events.extensions import db
-from ep_events.network_days.days import free_places, free_places_for
+from ep_events.network_days.capacity import free_places, free_places_for
 from ep_events.network_days.memberships import add_membership, name_champion
 from ep_events.network_days.models import NetworkPlace, PlaceType
 from ep_events.network_days.places import cancel_place, name_place

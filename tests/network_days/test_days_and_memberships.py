@@ -80,7 +80,7 @@ def test_moving_a_day_sends_the_named_person_an_updated_invite(world, deliver):
     place = name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
     db.session.commit()
     deliver()
-    told = update_day(world.organiser, day, details(starts=time(11, 0)), now=NOW)
+    told = update_day(world.organiser, day, details(starts=time(11, 0)), now=NOW).told
     db.session.commit()
     assert told == 1 and place.sequence == 1
     assert place.starts_at == datetime(2027, 6, 16, 10, 0, tzinfo=UTC)
