@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.accounts.views import bp as accounts_bp
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
+    from ep_events.billing.views import bp as billing_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.network_days.views import bp as network_days_bp
     from ep_events.network_orders.account_views import bp as network_account_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(surgeries_bp)
     app.register_blueprint(network_days_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(network_account_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
