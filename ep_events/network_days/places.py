@@ -3,6 +3,7 @@ them before the deadline (the organiser after it), and cancels them."""
 
 from datetime import datetime
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ep_events.accounts.policy import can_administer_organisation, can_manage_programme
@@ -82,6 +83,50 @@ def _give_to(place: NetworkPlace, person) -> None:
     emails.send_place_confirmed(place)
 
 
+def _check_membership_place_free(network_day: NetworkDay, agency) -> None:
+    year = membership_year_of(network_day)
+    if membership_for(network_day.programme, agency, year) is None:
+        raise DomainError(f"{agency.name} is not a member for {membership_year_label(year)}, so it has no "
+                          "membership place on this Network Day", field="place_type")
+    if _confirmed(network_day, NetworkPlace.agency_id == agency.id, NetworkPlace.place_type == PlaceType.MEMBERSHIP):
+        raise DomainError(f"{agency.name}'s membership place on this Network Day is already named. "
+                          "Rename it, or name an extra place", field="place_type")
+
+
+def _checked_email(email: str | None) -> str:
+    email = normalise_email(email or "")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError("Enter an email address in the correct format, like name@example.org",
+                          field="email") from None
+    return email
+
+
+def offer_membership_place(actor, network_day: NetworkDay, agency, email: str,
+                           now: datetime | None = None) -> NetworkPlace:
+    """Give the agency's membership place on a day to someone by email: named at once if they have an account,
+    otherwise held for them (they are emailed a link to create an account or sign in and accept it)."""
+    now = now or utcnow()
+    email = _checked_email(email)
+    person = get_user_by_email(email)
+    if person is not None:
+        return name_place(actor, network_day, agency, person, PlaceType.MEMBERSHIP, now)
+    _may_change_places(actor, network_day, agency, now)
+    lock_day(network_day)
+    db.session.refresh(network_day)
+    _check_day_open(network_day, now)
+    _check_membership_place_free(network_day, agency)
+    place = NetworkPlace(event=network_day, agency=agency, place_type=PlaceType.MEMBERSHIP, invited_email=email,
+                         starts_at=network_day.starts_at, ends_at=network_day.ends_at)
+    db.session.add(place)
+    db.session.flush()
+    emails.send_place_offered(place, email)
+    record_audit(actor, "network.place.offer", place,
+                 f"{agency.name}: membership place on {uk_date(network_day.starts_at)} offered by email")
+    return place
+
+
 def name_place(actor, network_day: NetworkDay, agency, person, place_type: PlaceType,
                now: datetime | None = None) -> NetworkPlace:
     """Give one of the agency's places on a day to a person, who is emailed an invite.
@@ -98,14 +143,7 @@ def name_place(actor, network_day: NetworkDay, agency, person, place_type: Place
     _check_day_open(network_day, now)
     _check_person(network_day, person)
     if place_type is PlaceType.MEMBERSHIP:
-        year = membership_year_of(network_day)
-        if membership_for(network_day.programme, agency, year) is None:
-            raise DomainError(f"{agency.name} is not a member for {membership_year_label(year)}, so it has no "
-                              "membership place on this Network Day", field="place_type")
-        if _confirmed(network_day, NetworkPlace.agency_id == agency.id,
-                      NetworkPlace.place_type == PlaceType.MEMBERSHIP):
-            raise DomainError(f"{agency.name}'s membership place on this Network Day is already named. "
-                              "Rename it, or name an extra place", field="place_type")
+        _check_membership_place_free(network_day, agency)
         place = _new_place(network_day, agency, person, place_type)
         emails.send_place_confirmed(place)
     else:
@@ -164,7 +202,7 @@ def offer_place(actor, place: NetworkPlace, email: str, now: datetime | None = N
     now = now or utcnow()
     network_day = place.event
     _may_change_places(actor, network_day, place.agency, now)
-    email = normalise_email(email or "")
+    email = _checked_email(email)
     person = get_user_by_email(email)
     if person is not None:
         if place.user_id is None:

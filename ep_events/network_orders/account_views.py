@@ -9,17 +9,15 @@ from werkzeug.routing import BuildError
 
 from ep_events.accounts.models import User
 from ep_events.accounts.policy import can_administer_organisation, can_manage_programme, staff_page
-from ep_events.accounts.services import get_user_by_email
 from ep_events.billing.money import format_pounds
 from ep_events.bookings.models import EventStatus
-from ep_events.core.errors import DomainError
 from ep_events.core.forms import form_status
 from ep_events.core.limits import sends_email
 from ep_events.core.time import uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.network_days.memberships import name_champion
 from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay, NetworkPlace, PlaceType
-from ep_events.network_days.places import cancel_place, name_place, offer_place
+from ep_events.network_days.places import cancel_place, name_place, offer_membership_place, offer_place
 from ep_events.network_orders.account import agency_account, colleagues_of
 from ep_events.network_orders.forms import CancelPlaceForm, ChampionForm, NamePlaceForm
 from ep_events.organisations.models import Organisation
@@ -148,14 +146,11 @@ def _person_from(form: NamePlaceForm):
 
 
 def _name_membership_place(programme, agency, network_day, form: NamePlaceForm):
-    """The membership place nobody holds yet: to a colleague, or to someone with an account by email."""
+    """The membership place nobody holds yet: to a colleague, or to anyone by email (held for them to accept if
+    they have no account yet)."""
     person = _person_from(form)
     if person is None:
-        email = form.offered_email()
-        person = get_user_by_email(email) if email else None
-        if person is None:
-            raise DomainError("There is no EP Events account with this email address. Name a colleague on the "
-                              "membership place, or ask them to create an account first", field="email")
+        return offer_membership_place(current_user, network_day, agency, form.offered_email())
     return name_place(current_user, network_day, agency, person, PlaceType.MEMBERSHIP)
 
 
@@ -170,6 +165,9 @@ def name_membership_place(slug: str, org_id: int, day_id: int):
     if form.validate_on_submit():
         ok, place = form.apply(lambda: _name_membership_place(programme, agency, network_day, form))
         if ok:
+            if place.user is None:
+                return _done(programme, agency, f"The membership place is offered to {place.invited_email}. We have "
+                                                "emailed them a link to accept it.")
             return _done(programme, agency, f"{place.user.name} is named on the membership place. We have emailed "
                                             "them a confirmation and a calendar invite.")
     return _name_page(programme, agency, network_day, form)

@@ -18,7 +18,7 @@ from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.extensions import db
 from ep_events.network_days.memberships import membership_for
 from ep_events.network_days.models import Membership, NetworkPlace, PlaceType
-from ep_events.network_days.places import accept_offered_place, name_place, offer_place
+from ep_events.network_days.places import accept_offered_place, name_place, offer_membership_place, offer_place
 from ep_events.network_orders.purchases import buy_extra_places, buy_membership, cancel_network_order
 from ep_events.organisations.models import Organisation
 from tests import factories
@@ -192,3 +192,22 @@ def test_cancelling_a_membership_order_ends_the_membership_and_its_places_to_com
     with pytest.raises(NotAllowed):
         cancel_network_order(w.new_admin, order, "again", now=NOW)
     assert db.session.get(Organisation, w.new_agency.id) is not None
+
+
+def test_a_membership_place_can_be_offered_by_email_to_someone_without_an_account(shop, deliver):
+    day = network_day(shop, capacity=6)
+    with pytest.raises(DomainError, match="correct format"):
+        offer_membership_place(shop.admin, day, shop.agency, "not an email", now=NOW)
+    place = offer_membership_place(shop.admin, day, shop.agency, "Fresh.Face@example.org", now=NOW)
+    db.session.commit()
+    assert place.user_id is None and place.invited_email == "fresh.face@example.org" and place.is_confirmed
+    with pytest.raises(DomainError, match="membership place on this Network Day is already named"):
+        offer_membership_place(shop.admin, day, shop.agency, "someone@example.org", now=NOW)
+    [offer] = [m for m in deliver() if m.recipients == ["fresh.face@example.org"]]
+    assert "membership place" in offer.text.lower() or "one of its places" in offer.text
+    person = factories.user(email="fresh.face@example.org", organisation_id=shop.agency.id)
+    accept_offered_place(person, place, now=NOW)
+    assert place.user_id == person.id
+    # Someone with an account is named at once.
+    other = offer_membership_place(shop.other_admin, day, shop.other_agency, "chen@example.org", now=NOW)
+    assert other.user_id == shop.chen.id
