@@ -137,8 +137,8 @@ def _background_jobs(app: Flask) -> None:
 def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
     from ep_events.bookings.reminders import send_due_reminders
-    from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.network_days.waitlist import expire_offers as expire_network_offers
+    from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
 
     def purge():

@@ -2,7 +2,7 @@
 each member agency that has not named its membership place, less the places the waiting list holds for an
 agency), and the day's lock under which places are counted and taken."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 
 from ep_events.bookings.models import Event, PlaceStatus, WaitlistStatus
 from ep_events.extensions import db
@@ -32,24 +32,27 @@ def places_taken(days: list[NetworkDay]) -> dict[int, int]:
 
 def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
     """Per day id, the member agencies (for the day's membership year) whose membership place on it is not
-    named yet: each still holds one place, in two queries whatever the number of days."""
+    named yet: each still holds one place. Two counting statements, whatever the number of days or agencies."""
     if not days:
         return {}
-    years = {(d.programme_id, membership_year_of(d)) for d in days}
-    members: dict[tuple[int, int], set[int]] = {}
-    for programme_id, year, agency_id in db.session.execute(
-            select(Membership.programme_id, Membership.membership_year, Membership.agency_id).where(
-                Membership.programme_id.in_({p for p, _ in years}),
-                Membership.membership_year.in_({y for _, y in years}))):
-        members.setdefault((programme_id, year), set()).add(agency_id)
-    named: dict[int, set[int]] = {}
-    for day_id, agency_id in db.session.execute(
-            select(NetworkPlace.event_id, NetworkPlace.agency_id).where(
-                NetworkPlace.event_id.in_([d.id for d in days]), NetworkPlace.status == PlaceStatus.CONFIRMED,
-                NetworkPlace.place_type == PlaceType.MEMBERSHIP)):
-        named.setdefault(day_id, set()).add(agency_id)
-    return {d.id: len(members.get((d.programme_id, membership_year_of(d)), set()) - named.get(d.id, set()))
-            for d in days}
+    year_of = {d.id: membership_year_of(d) for d in days}
+    programme_of = {d.id: d.programme_id for d in days}
+    members = {(programme_id, year): count for programme_id, year, count in db.session.execute(
+        select(Membership.programme_id, Membership.membership_year, func.count(Membership.id))
+        .where(Membership.programme_id.in_(set(programme_of.values())),
+               Membership.membership_year.in_(set(year_of.values())))
+        .group_by(Membership.programme_id, Membership.membership_year))}
+    # Agencies that have named their place and are members for that day's year (a place named under an earlier
+    # membership, on a day since moved into another year, does not use up a membership it does not hold).
+    named = dict(db.session.execute(
+        select(NetworkPlace.event_id, func.count(func.distinct(NetworkPlace.agency_id)))
+        .join(Membership, and_(Membership.agency_id == NetworkPlace.agency_id,
+                               Membership.programme_id == case(programme_of, value=NetworkPlace.event_id),
+                               Membership.membership_year == case(year_of, value=NetworkPlace.event_id)))
+        .where(NetworkPlace.event_id.in_(list(year_of)), NetworkPlace.status == PlaceStatus.CONFIRMED,
+               NetworkPlace.place_type == PlaceType.MEMBERSHIP)
+        .group_by(NetworkPlace.event_id)).all())
+    return {d.id: members.get((d.programme_id, year_of[d.id]), 0) - named.get(d.id, 0) for d in days}
 
 
 def offers_held(days: list[NetworkDay]) -> dict[int, dict[int, int]]:
