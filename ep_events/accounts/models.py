@@ -43,7 +43,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     job_title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     organisation_other: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
