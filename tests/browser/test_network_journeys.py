@@ -16,10 +16,10 @@ from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db
 from ep_events.network_days.memberships import membership_year_of
 from ep_events.network_days.models import NetworkPlace
-from ep_events.network_orders.purchases import BillingDetails, buy_membership
+from ep_events.network_orders.purchases import BillingDetails, buy_extra_places, buy_membership
 from ep_events.notifications.outbox import deliver_all
 from tests import factories
-from tests.browser.keyboard import choose_radio, press
+from tests.browser.keyboard import choose_radio, press, type_into
 from tests.browser.test_surgery_journeys import sign_in_with_keyboard
 from tests.network_days.conftest import network_day
 
@@ -99,3 +99,49 @@ def test_agency_admin_buys_a_membership_sees_the_invoice_and_names_a_colleague(
     invite = mailbox.to("alice@example.org")[-1]
     event = next(iter(Calendar.from_ical(invite.part("text/calendar")).walk("VEVENT")))
     assert str(event["UID"]) == place.uid and event.decoded("DTSTART") == w.day.starts_at
+
+
+def test_organiser_records_a_part_payment_then_cancels_an_extra_place_order(page, live_server, check_page, app):
+    w = _network_agency()
+    order = buy_extra_places(w.admin, w.day, w.agency, 2, BillingDetails(
+        contact_name="Finance Team", contact_email="finance@example.org", address="1 High Street\nRiverton RT1 1AA",
+        po_number="PO-9001"))
+    db.session.commit()
+    invoice = order.invoice
+    today = utcnow().astimezone(UK).date()
+
+    sign_in_with_keyboard(page, check_page, w.organiser)
+    page.goto("/billing/coram-network/invoices?show=unpaid")
+    check_page(page, "invoices")
+    press(page, page.get_by_role("link", name=invoice.reference))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {invoice.reference}")
+    check_page(page, "invoice")
+
+    # A part payment: £100 of £300.
+    type_into(page, page.get_by_label("Amount received in pounds"), "100.00")
+    type_into(page, page.get_by_label("Day"), str(today.day))
+    type_into(page, page.get_by_label("Month"), str(today.month))
+    type_into(page, page.get_by_label("Year"), str(today.year))
+    choose_radio(page, page.get_by_label("Bank transfer"))
+    type_into(page, page.get_by_label("Payment reference (optional)"), "BACS 1234")
+    press(page, page.get_by_role("button", name="Record payment"))
+    expect(page.get_by_text("Payment of £100.00 recorded")).to_be_visible()
+    outstanding = page.locator(".govuk-summary-list__row", has_text="Outstanding")
+    expect(outstanding).to_contain_text("£200.00")
+    check_page(page, "paid-in-part")
+
+    press(page, page.get_by_role("link", name="Cancel this order, or some of its lines"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel order")
+    check_page(page, "cancel-order")
+    press(page, page.get_by_role("button", name="Cancel and issue a credit note"))  # no reason: refused
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    check_page(page, "cancel-order-errors")
+    type_into(page, page.get_by_label("Reason"), "Riverton can no longer send two people")
+    press(page, page.get_by_role("button", name="Cancel and issue a credit note"))
+    expect(page.get_by_text("Credit note NET-CN-000001 issued.")).to_be_visible()
+    expect(page.get_by_role("table", name="Credit notes against this invoice")).to_contain_text("£300.00")
+    # Invoiced £300, credited £300, paid £100: £100 overpaid, to refund.
+    expect(outstanding).to_contain_text("-£100.00")
+    check_page(page, "cancelled")
+    db.session.expire_all()
+    assert {p.status.value for p in db.session.execute(select(NetworkPlace)).scalars()} == {"cancelled"}
