@@ -12,6 +12,7 @@ from ep_events.billing.demo import load_billing_demo
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.network_days.demo import load_network_days_demo
+from ep_events.network_orders.demo import link_network_demo_orders
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.demo import load_surgery_demo
@@ -101,4 +102,4 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 def _demo_extensions():
     """Each domain's demo events (surgery dates, Network Days and their invoices; later workshops)."""
-    return [load_surgery_demo, load_network_days_demo, load_billing_demo]
+    return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders]

@@ -14,7 +14,7 @@ from ep_events.bookings.models import PlaceStatus
 from ep_events.demo import load_demo_data
 from ep_events.extensions import db
 from ep_events.network_days import demo as network_demo
-from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace
+from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.organisations.models import Organisation
 from ep_events.programmes.models import Programme
 from ep_events.surgeries.demo import DEMO_TEAMS_URL
@@ -96,3 +96,13 @@ def test_billing_and_network_days_demos_use_the_same_agencies():
     extra = [name for name, extra_places, *_ in billing_demo.ORDERS if extra_places]
     assert extra == [network_demo.EXTRA_PLACES_AGENCY]
     assert network_demo.DEMO_TEAMS_URL == DEMO_TEAMS_URL
+
+
+def test_the_demo_memberships_and_extra_places_know_the_orders_that_paid_for_them(app):
+    load_demo_data()
+    memberships = db.session.execute(select(Membership)).scalars().all()
+    assert memberships and all(m.order_id is not None for m in memberships)
+    extras = db.session.execute(select(NetworkPlace).where(NetworkPlace.place_type == PlaceType.EXTRA)).scalars().all()
+    assert len(extras) == 2 and all(p.order_line_id is not None for p in extras)
+    load_demo_data()  # again: nothing changes, nothing breaks
+    assert db.session.execute(select(func.count(Membership.id))).scalar_one() == len(memberships)
