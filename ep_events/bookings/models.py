@@ -11,17 +11,12 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.core.errors import DomainError
-from ep_events.core.models import TimestampMixin, UTCDateTime
+from ep_events.core.models import TimestampMixin, UTCDateTime, db_enum
 from ep_events.extensions import db
-
-
-def db_enum(cls, length: int = 30):
-    """An enum stored as its values in a plain string column (no database enum type to migrate)."""
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class EventStatus(enum.Enum):

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ep_events.core.models import UTCDateTime
@@ -50,6 +50,10 @@ class OutboxMessage(db.Model):
     attachment_filename: Mapped[str | None] = mapped_column(String(200))
     attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
     attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) on a mailing to a list.
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    # The mailing it was sent as part of (its progress page counts them by status).
+    mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailing.id", ondelete="SET NULL"), index=True)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(OutboxStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         nullable=False, default=OutboxStatus.PENDING, index=True,
@@ -93,3 +97,61 @@ class SentReminder(db.Model):
     hours_before: Mapped[int] = mapped_column(nullable=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     skipped: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+
+class MailingKind(enum.Enum):
+    ANNOUNCEMENT = "announcement"  # to a programme's invitation list
+    EVENT_MESSAGE = "event_message"  # to everyone with a place on one event
+
+    @property
+    def label(self) -> str:
+        return {"announcement": "Announcement", "event_message": "Message to the people booked"}[self.value]
+
+
+class MailingStatus(enum.Enum):
+    SENDING = "sending"  # recipients are being queued into the outbox, a batch at a time
+    QUEUED = "queued"  # every recipient has its outbox message
+
+    @property
+    def label(self) -> str:
+        return {"sending": "Sending", "queued": "All queued"}[self.value]
+
+
+class Mailing(db.Model):
+    """One email composed once and sent to many: recipients are fixed when it is sent, then queued into the
+    outbox in batches (so a big list does not flood the mail server); progress is counted from the outbox."""
+
+    __tablename__ = "mailing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MailingKind] = mapped_column(
+        Enum(MailingKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=False)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[MailingStatus] = mapped_column(
+        Enum(MailingStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=False, default=MailingStatus.SENDING, index=True)
+    recipients_total: Mapped[int] = mapped_column(nullable=False, default=0)
+    # The compose form's one-time key: a double click or a resubmitted form finds this mailing, not a new one.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+
+
+class MailingRecipient(db.Model):
+    """One person a mailing goes to; `queued_at` is set when their outbox message is written."""
+
+    __tablename__ = "mailing_recipient"
+    __table_args__ = (UniqueConstraint("mailing_id", "email", name="uq_mailing_recipient_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id", ondelete="CASCADE"), nullable=False)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Per-recipient extras the mailing's sender needs (e.g. the invitation list entry, for its unsubscribe link).
+    list_entry_id: Mapped[int | None] = mapped_column()
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

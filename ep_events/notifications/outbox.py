@@ -42,7 +42,8 @@ def render_email(template: str, **context) -> tuple[str, str, str]:
 
 def queue_email(recipient: str, template: str, calendar: str | None = None,
                 calendar_method: str | None = None, sender: str | None = None,
-                attachment: tuple[str, str, bytes] | None = None, **context) -> OutboxMessage:
+                attachment: tuple[str, str, bytes] | None = None, headers: dict[str, str] | None = None,
+                mailing_id: int | None = None, **context) -> OutboxMessage:
     """Write an outbox row in the current transaction: no email is sent unless the change commits."""
     subject, text, html = render_email(template, **context)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">").strip() or "example.org"
@@ -60,6 +61,8 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
         attachment_filename=attachment[0] if attachment else None,
         attachment_mimetype=attachment[1] if attachment else None,
         attachment_data=attachment[2] if attachment else None,
+        headers=_checked_headers(headers),
+        mailing_id=mailing_id,
         # Found in what was rendered rather than flagged by each caller, so no new kind of link email is missed.
         after_sending=(AfterSending.BLANK_BODIES if contains_secret_url(text) or contains_secret_url(html)
                        else AfterSending.KEEP),
@@ -67,6 +70,16 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def _checked_headers(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """Extra headers, refused if a name or value could inject another header (CR or LF)."""
+    if not headers:
+        return None
+    for name, value in headers.items():
+        if any(c in f"{name}{value}" for c in "\r\n\0") or not name.replace("-", "").isalnum():
+            raise ValueError(f"Unsafe email header {name!r}")
+    return dict(headers)
 
 
 def build_mime(message: OutboxMessage) -> EmailMessage:
@@ -77,6 +90,8 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     mime["To"] = message.recipient
     mime["Message-ID"] = message.message_id
     mime["Date"] = format_datetime(message.created_at, usegmt=True)
+    for name, value in (message.headers or {}).items():
+        mime[name] = value
     # Quoted-printable keeps every line within SMTP's limit whatever the template produced.
     mime.set_content(message.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
     mime.add_alternative(message.body_html, subtype="html", charset="utf-8", cte="quoted-printable")
