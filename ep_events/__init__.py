@@ -114,11 +114,13 @@ def _import_models() -> None:
     from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
+    from ep_events.invitations import models as _invitations  # noqa: F401
     from ep_events.network_days import models as _network_days  # noqa: F401
     from ep_events.notifications import models as _notifications  # noqa: F401
     from ep_events.organisations import models as _organisations  # noqa: F401
     from ep_events.programmes import models as _programmes  # noqa: F401
     from ep_events.surgeries import models as _surgeries  # noqa: F401
+    from ep_events.workshops import models as _workshops  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.manage.views import bp as manage_bp
     from ep_events.network_days.views import bp as network_days_bp
     from ep_events.network_orders.account_views import bp as network_account_bp
+    from ep_events.network_orders.cancel_views import bp as network_cancel_bp
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
@@ -140,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(network_days_bp)
     app.register_blueprint(billing_bp)
     app.register_blueprint(network_account_bp)
+    app.register_blueprint(network_cancel_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)
