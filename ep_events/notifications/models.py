@@ -152,6 +152,9 @@ class MailingRecipient(db.Model):
     mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id", ondelete="CASCADE"), nullable=False)
     email: Mapped[str] = mapped_column(String(320), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    # Per-recipient extras the mailing's sender needs (e.g. the invitation list entry, for its unsubscribe link).
+    # Per-recipient extras, fixed when the mailing is sent: the invitation list entry, its personal unsubscribe
+    # link (shown in the body) and headers (List-Unsubscribe, List-Unsubscribe-Post).
     list_entry_id: Mapped[int | None] = mapped_column()
+    unsubscribe_url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
+    headers: Mapped[dict | None] = mapped_column(JSON)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

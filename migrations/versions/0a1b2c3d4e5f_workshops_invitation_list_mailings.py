@@ -94,6 +94,8 @@ def upgrade():
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('list_entry_id', sa.Integer(), nullable=True),
+    sa.Column('unsubscribe_url', sa.String(length=2000), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=True),
     sa.Column('queued_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['mailing_id'], ['mailing.id'], name=op.f('fk_mailing_recipient_mailing_id_mailing'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mailing_recipient')),
