@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ep_events.accounts.models import User
-from ep_events.bookings.models import ACTIVE_WAITLIST, PlaceStatus, WaitlistEntry
+from ep_events.bookings.models import ACTIVE_WAITLIST, PlaceStatus, WaitlistStatus
 from ep_events.core.spreadsheets import csv_bytes
-from ep_events.core.time import utcnow
+from ep_events.core.time import uk_datetime, utcnow
 from ep_events.extensions import db
 from ep_events.network_days.capacity import free_places_for, places_taken, reserved_for_members
 from ep_events.network_days.memberships import membership_year_label, membership_year_of
-from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, PlaceType
+from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, NetworkWaitlistEntry, PlaceType
 from ep_events.organisations.models import Organisation
 
 NOT_NAMED_YET = "Not named yet"  # a place an agency has bought (or holds) but not yet given to anyone
@@ -48,9 +48,10 @@ class AgencyPlaces:
 
 @dataclass(frozen=True)
 class WaitingPerson:
-    name: str
+    name: str  # the agency admin who asked
     email: str
-    organisation: str
+    organisation: str  # the agency
+    places: int
     status: str
     since: datetime
 
@@ -80,16 +81,19 @@ def _confirmed_places(network_day: NetworkDay) -> list[NetworkPlace]:
 
 
 def _waiting(network_day: NetworkDay) -> list[WaitingPerson]:
-    # Columns rather than entities: the waiting list's own kind (if Network Days add one) need not be loaded.
+    """Agencies waiting for extra places, in the order they asked: the admin who asked, the agency, how many."""
     rows = db.session.execute(
-        select(User.name, User.email, Organisation.name, WaitlistEntry.status, WaitlistEntry.created_at)
-        .select_from(WaitlistEntry)
-        .outerjoin(User, User.id == WaitlistEntry.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(WaitlistEntry.event_id == network_day.id, WaitlistEntry.status.in_(ACTIVE_WAITLIST))
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)).all()
-    return [WaitingPerson(name or "(account deleted)", email or "", organisation or "", status.label, since)
-            for name, email, organisation, status, since in rows]
+        select(User.name, User.email, Organisation.name, NetworkWaitlistEntry.quantity,
+               NetworkWaitlistEntry.status, NetworkWaitlistEntry.created_at, NetworkWaitlistEntry.offer_expires_at)
+        .select_from(NetworkWaitlistEntry)
+        .outerjoin(User, User.id == NetworkWaitlistEntry.user_id)
+        .join(Organisation, Organisation.id == NetworkWaitlistEntry.agency_id)
+        .where(NetworkWaitlistEntry.event_id == network_day.id, NetworkWaitlistEntry.status.in_(ACTIVE_WAITLIST))
+        .order_by(NetworkWaitlistEntry.created_at, NetworkWaitlistEntry.id)).all()
+    return [WaitingPerson(name or "(account deleted)", email or "", agency, quantity,
+                          status.label + (f" until {uk_datetime(until)}" if status is WaitlistStatus.OFFERED else ""),
+                          since)
+            for name, email, agency, quantity, status, since, until in rows]
 
 
 def day_roster(network_day: NetworkDay) -> DayRoster:

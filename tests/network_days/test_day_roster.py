@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from ep_events.accounts.models import Role
-from ep_events.bookings.models import Attendance, WaitlistEntry, WaitlistStatus
+from ep_events.bookings.models import Attendance, WaitlistStatus
 from ep_events.extensions import db
 from ep_events.network_days.capacity import free_places, free_places_for
 from ep_events.network_days.memberships import add_membership, name_champion
-from ep_events.network_days.models import NetworkPlace, PlaceType
+from ep_events.network_days.models import NetworkPlace, NetworkWaitlistEntry, PlaceType
 from ep_events.network_days.places import cancel_place, name_place
 from tests import factories
 from tests.conftest import sign_in
@@ -42,7 +42,7 @@ def frozen():
 def day(world):
     """Capacity 6. Riverton (member): membership place named to Alice, its EP Champion, and an extra place
     for Bola. Southvale (member): membership place not named. "=cmd" (not a member): one extra place bought
-    but not named yet. One person waiting."""
+    but not named yet. Southvale waiting for two extra places."""
     day = network_day(world, now=NOW, capacity=6)
     name_champion(world.admin, world.programme, world.agency, world.alice)
     name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
@@ -51,8 +51,8 @@ def day(world):
     db.session.add(NetworkPlace(event=day, agency=world.odd_agency, place_type=PlaceType.EXTRA,
                                 starts_at=day.starts_at, ends_at=day.ends_at))
     world.dee = factories.user(email="dee@example.org", name="Dee Dean", organisation_id=world.other_agency.id)
-    db.session.execute(insert(WaitlistEntry).values(kind="network_waitlist_entry", event_id=day.id,
-                                                    user_id=world.dee.id, status=WaitlistStatus.WAITING))
+    db.session.add(NetworkWaitlistEntry(event_id=day.id, user_id=world.dee.id, agency_id=world.other_agency.id,
+                                        quantity=2, status=WaitlistStatus.WAITING))
     db.session.commit()
     return day
 
@@ -98,11 +98,11 @@ def test_the_organiser_sees_the_figures_places_per_agency_and_the_waiting_list(c
     page = text_of(response.get_data(as_text=True))
     assert "Capacity 6 places Places taken 3" in page
     assert "Held for members 1 member agency has not named their membership place Free places 2" in page
-    assert "Waiting list 1 person waiting" in page
+    assert "Waiting list 1 agency waiting" in page
     assert "=cmd Not a member this year Not named yet 1" in page
     assert "Riverton City Council Alice Adams EP Champion Bola Bello 2" in page
     assert "Southvale Borough Council Membership place not named None 0" in page
-    assert "Dee Dean dee@example.org Southvale Borough Council Waiting" in page
+    assert "Southvale Borough Council 2 Dee Dean, dee@example.org Waiting" in page
     assert "You can mark attendance once the Network Day has started, from 10:00am on Wednesday 16 June 2027" in page
     assert "Alice Adams alice@example.org Riverton City Council Membership place Yes Not marked" in page
 
