@@ -44,6 +44,8 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
     # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    # Recipients of a mailing (announcement, message to everyone booked) queued into the outbox per clock minute.
+    MAILING_BATCH_PER_MINUTE = int(os.environ.get("MAILING_BATCH_PER_MINUTE", "200"))
 
     # Microsoft Graph app registration that creates Teams meetings (client-credentials grant); left empty
     # where joining links are pasted by hand. The two URLs are for a national cloud or a test double.
@@ -90,6 +92,18 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
+
+    # Workshop resources (slides, handouts): stored outside static/, by default under instance/uploads.
+    WORKSHOP_UPLOAD_DIR = os.environ.get("WORKSHOP_UPLOAD_DIR", "")
+    WORKSHOP_UPLOAD_MAX_BYTES = int(os.environ.get("WORKSHOP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+    # A Teams attendance report is a few kilobytes per participant.
+    WORKSHOP_ATTENDANCE_REPORT_MAX_BYTES = int(os.environ.get("WORKSHOP_ATTENDANCE_REPORT_MAX_BYTES",
+                                                              str(5 * 1024 * 1024)))
+    # Imported from a Teams report, a registrant "attended" from this share of the workshop's length.
+    WORKSHOP_ATTENDED_PERCENT = int(os.environ.get("WORKSHOP_ATTENDED_PERCENT", "50"))
+    # Any request body above this is refused with the "too large" page (413) before a view reads it; it is
+    # well above the upload limit so that a slightly too large file gets the form's own message instead.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * WORKSHOP_UPLOAD_MAX_BYTES)))
 
     @classmethod
     def check(cls) -> None:

@@ -62,13 +62,17 @@ def register_cli(app: Flask) -> None:
         """Close waiting-list offers past their time and offer each slot (or Network Day places) to the next."""
         from ep_events.network_days.waitlist import expire_offers as expire_network_offers
         from ep_events.surgeries.waitlist import expire_offers
+        from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
 
         expired = expire_offers()
         db.session.commit()
         network = expire_network_offers()
         db.session.commit()
+        workshops = expire_workshop_offers()
+        db.session.commit()
         click.echo(f"offers expired: {expired}")
         click.echo(f"Network Day offers expired: {network}")
+        click.echo(f"workshop offers expired: {workshops}")
 
     @app.cli.command("send-reminders")
     def send_reminders():
@@ -78,6 +82,13 @@ def register_cli(app: Flask) -> None:
         sent = send_due_reminders()
         db.session.commit()
         click.echo(f"reminders queued: {sent}")
+
+    @app.cli.command("send-mailings")
+    def send_mailings():
+        """Queue the next batch of mailing recipients into the outbox (MAILING_BATCH_PER_MINUTE each minute)."""
+        from ep_events.notifications.mailings import queue_next_batch
+
+        click.echo(f"mailing recipients queued: {queue_next_batch()}")
 
     @app.cli.command("serve-dev")
     @click.option("--host", default="127.0.0.1")
@@ -135,11 +146,12 @@ def _background_jobs(app: Flask) -> None:
 
 
 def scheduled_jobs():
-    """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention."""
+    """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention, mailings."""
     from ep_events.bookings.reminders import send_due_reminders
     from ep_events.network_days.waitlist import expire_offers as expire_network_offers
     from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
+    from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
 
     def purge():
         purge_expired_outlines()
@@ -149,6 +161,8 @@ def scheduled_jobs():
         expire_offers()
         db.session.commit()
         expire_network_offers()
+        db.session.commit()
+        expire_workshop_offers()
         db.session.commit()
 
     def remind():
@@ -161,4 +175,9 @@ def scheduled_jobs():
         purge_sent_bodies()
         db.session.commit()
 
-    return [expire, remind, purge, purge_outbox]
+    def send_mailings():
+        from ep_events.notifications.mailings import queue_next_batch
+
+        queue_next_batch()  # commits; at most MAILING_BATCH_PER_MINUTE per clock minute however often it runs
+
+    return [expire, remind, purge, purge_outbox, send_mailings]
