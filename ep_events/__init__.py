@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.billing.views import bp as billing_bp
+    from ep_events.invitations.views import bp as invitations_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.network_days.views import bp as network_days_bp
     from ep_events.network_orders.account_views import bp as network_account_bp
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(invitations_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -86,6 +86,15 @@ def register_cli(app: Flask) -> None:
 
         click.echo(f"mailing recipients queued: {queue_next_batch()}")
 
+    @app.cli.command("expire-list-entries")
+    def expire_list_entries():
+        """Invitation list entries not confirmed within 7 days expire (their link stops working); safe twice."""
+        from ep_events.invitations.entries import expire_pending_entries
+
+        expired = expire_pending_entries()
+        db.session.commit()
+        click.echo(f"unconfirmed invitation list entries expired: {expired}")
+
     @app.cli.command("serve-dev")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
@@ -144,6 +153,7 @@ def _background_jobs(app: Flask) -> None:
 def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention, mailings."""
     from ep_events.bookings.reminders import send_due_reminders
+    from ep_events.invitations.entries import expire_pending_entries
     from ep_events.network_days.waitlist import expire_offers as expire_network_offers
     from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
@@ -162,6 +172,10 @@ def scheduled_jobs():
         send_due_reminders()
         db.session.commit()
 
+    def expire_list_entries():
+        expire_pending_entries()
+        db.session.commit()
+
     def purge_outbox():
         from ep_events.notifications.outbox import purge_sent_bodies
 
@@ -173,4 +187,4 @@ def scheduled_jobs():
 
         queue_next_batch()  # commits; at most MAILING_BATCH_PER_MINUTE per clock minute however often it runs
 
-    return [expire, remind, purge, purge_outbox, send_mailings]
+    return [expire, remind, purge, purge_outbox, send_mailings, expire_list_entries]
