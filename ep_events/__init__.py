@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.manage.views import bp as manage_bp
     from ep_events.network_days.views import bp as network_days_bp
     from ep_events.network_orders.account_views import bp as network_account_bp
+    from ep_events.network_orders.buy_views import bp as network_buy_bp
     from ep_events.network_orders.cancel_views import bp as network_cancel_bp
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(network_days_bp)
     app.register_blueprint(billing_bp)
     app.register_blueprint(network_account_bp)
+    app.register_blueprint(network_buy_bp)
     app.register_blueprint(network_cancel_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)

@@ -63,7 +63,9 @@ class BillingForm(Form):
         "Purchase order (PO) number", widget=GovTextInput(),
         description="Leave empty only if you tick “We do not use purchase orders”",
         validators=[_billing_check("po_number", "purchase order number", PO_MAX, required=False)])
-    no_po = BooleanField("We do not use purchase orders", widget=GovCheckboxInput(), validators=[Optional()])
+    no_po = BooleanField("We do not use purchase orders", widget=GovCheckboxInput(),
+                         description="Tick this if your agency pays invoices without a purchase order",
+                         validators=[Optional()])
 
     BILLING_FIELDS = ("billing_contact_name", "billing_contact_email", "billing_address", "po_number", "no_po")
 
@@ -106,6 +108,8 @@ class MembershipYearField(RadioField):
 
 class BuyMembershipForm(BillingForm):
     membership_year = MembershipYearField("Membership year", widget=GovRadioInput(), coerce=int,
+                                          description="The Network Days in that year are the ones your place "
+                                                      "covers",
                                           validators=[InputRequired("Choose the membership year")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
