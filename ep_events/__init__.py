@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.billing.views import bp as billing_bp
     from ep_events.invitations.views import bp as invitations_bp
     from ep_events.manage.views import bp as manage_bp
+    from ep_events.messages.views import bp as messages_bp
     from ep_events.network_days.views import bp as network_days_bp
     from ep_events.network_orders.account_views import bp as network_account_bp
     from ep_events.network_orders.buy_views import bp as network_buy_bp
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(invitations_bp)
 
 

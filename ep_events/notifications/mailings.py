@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
@@ -40,7 +41,7 @@ SUBJECT_MAX = 300
 BODY_MAX = 50_000
 TEMPLATE = "notifications/mailing"
 # The one-time key the compose form carries (secrets.token_urlsafe(24) is 32 characters).
-_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Control characters other than tab and new line: in a subject CR/LF could inject headers; in the body none
 # is typed by a person (NUL and lone surrogates are refused for every request before this).
 _SUBJECT_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
@@ -86,6 +87,8 @@ class Preview:
     subject: str
     text: str
     html: str
+    paragraphs: list = field(hash=False)  # the body as the HTML version shows it (see body_paragraphs)
+    unsubscribe_note: str = ""
 
 
 # --- Checking what was typed -------------------------------------------------------------------------------
@@ -138,12 +141,12 @@ def _context(subject: str, body: str, recipient_name: str = "", unsubscribe_url:
             "test_note": test_note}
 
 
-def preview_mailing(subject: str, body: str, footer: str = "", sample_unsubscribe_url: str = "") -> Preview:
+def preview_mailing(subject: str, body: str, footer: str = "", unsubscribe_note: str = "") -> Preview:
     """The email as a recipient will see it, in text and HTML (checked first: MailingRefused if it cannot go)."""
     subject, body = check_message(subject, body)
-    rendered = render_email(TEMPLATE, **_context(subject, body, unsubscribe_url=sample_unsubscribe_url,
-                                                 footer=footer))
-    return Preview(*rendered)
+    context = _context(subject, body, footer=footer)
+    rendered = render_email(TEMPLATE, **context)
+    return Preview(*rendered, paragraphs=context["paragraphs"], unsubscribe_note=unsubscribe_note)
 
 
 def send_test(actor, subject: str, body: str, footer: str = "", list_note: bool = False) -> OutboxMessage:
@@ -156,7 +159,7 @@ def send_test(actor, subject: str, body: str, footer: str = "", list_note: bool 
 
 
 def check_idempotency_key(key: str | None) -> str:
-    if not key or not _KEY.fullmatch(key):
+    if not key or not KEY_PATTERN.fullmatch(key):
         raise MailingRefused("This form has expired. Reload the page and send again.", field="subject")
     return key
 
@@ -182,8 +185,9 @@ def _same_request(mailing: Mailing, actor, kind: MailingKind, programme, event) 
 
 def start_mailing(actor, kind: MailingKind, programme, event, subject: str, body: str,
                   recipients: list[Recipient], idempotency_key: str) -> Mailing:
-    """Store the mailing and its recipients (one per address) in the caller's transaction; the same key returns
-    the mailing it started before, even when two submissions race (the loser's transaction is rolled back)."""
+    """Store the mailing and its recipients (one per address) in the caller's transaction, with an audit entry; the
+    same key returns the mailing it started before, even when two submissions race (the loser's transaction is
+    rolled back)."""
     key = check_idempotency_key(idempotency_key)
     existing = mailing_by_key(key)
     if existing is not None:
@@ -206,6 +210,8 @@ def start_mailing(actor, kind: MailingKind, programme, event, subject: str, body
         # Another request with this key committed first: this transaction has done nothing else yet.
         db.session.rollback()
         return _same_request(mailing_by_key(key), actor, kind, programme, event)
+    record_audit(actor, "mailing.started", mailing,
+                 f"{kind.label} \"{subject}\" to {len(unique)} {'person' if len(unique) == 1 else 'people'}")
     db.session.execute(insert(MailingRecipient), [
         {"mailing_id": mailing.id, "email": address, "name": (recipient.name or "")[:200],
          "list_entry_id": recipient.list_entry_id, "unsubscribe_url": recipient.unsubscribe_url or "",
