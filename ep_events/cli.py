@@ -62,13 +62,17 @@ def register_cli(app: Flask) -> None:
         """Close waiting-list offers past their time and offer each slot (or Network Day places) to the next."""
         from ep_events.network_days.waitlist import expire_offers as expire_network_offers
         from ep_events.surgeries.waitlist import expire_offers
+        from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
 
         expired = expire_offers()
         db.session.commit()
         network = expire_network_offers()
         db.session.commit()
+        workshops = expire_workshop_offers()
+        db.session.commit()
         click.echo(f"offers expired: {expired}")
         click.echo(f"Network Day offers expired: {network}")
+        click.echo(f"workshop offers expired: {workshops}")
 
     @app.cli.command("send-reminders")
     def send_reminders():
@@ -157,6 +161,7 @@ def scheduled_jobs():
     from ep_events.network_days.waitlist import expire_offers as expire_network_offers
     from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
+    from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
 
     def purge():
         purge_expired_outlines()
@@ -166,6 +171,8 @@ def scheduled_jobs():
         expire_offers()
         db.session.commit()
         expire_network_offers()
+        db.session.commit()
+        expire_workshop_offers()
         db.session.commit()
 
     def remind():

@@ -16,6 +16,7 @@ from ep_events.network_orders.demo import link_network_demo_orders
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeStatus
 from ep_events.surgeries.demo import load_surgery_demo
+from ep_events.workshops.demo import load_workshops_demo
 
 PROGRAMMES = [
     ("mtc-surgeries", "MTC Early Permanence practice surgeries", "practice_surgeries",
@@ -27,7 +28,7 @@ PROGRAMMES = [
      "ep-network@example.org",
      "Three Network Days a year for member agencies: legal updates, preparing and assessing dually approved "
      "and FFA carers, managing contact, and systemic EP planning including pre-birth planning."),
-    ("ae-workshops", "Adoption England EP practice and service development workshops", "workshops",
+    ("pds-workshops", "Adoption England P&SD workshops", "workshops",
      "ep-workshops@example.org",
      "Free virtual workshops on set dates for practitioners, managers and wider agencies, on topics such as "
      "managing family time in early permanence and Hope Boxes."),
@@ -101,5 +102,6 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 
 def _demo_extensions():
-    """Each domain's demo events (surgery dates, Network Days and their invoices; later workshops)."""
-    return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders]
+    """Each domain's demo events (surgery dates, Network Days and their invoices, workshops)."""
+    return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders,
+            load_workshops_demo]

@@ -3,8 +3,9 @@
 from ep_events.bookings import kinds
 from ep_events.network_days.kind import KIND as NETWORK_DAYS
 from ep_events.surgeries.kind import KIND as PRACTICE_SURGERIES
+from ep_events.workshops.kind import KIND as WORKSHOPS
 
-PROGRAMME_KINDS = (PRACTICE_SURGERIES, NETWORK_DAYS)
+PROGRAMME_KINDS = (PRACTICE_SURGERIES, NETWORK_DAYS, WORKSHOPS)
 
 
 def register_kinds() -> None:

@@ -6,11 +6,12 @@ from ep_events.accounts.policy import can_manage_programme, is_admin, require, r
 from ep_events.network_days.staff import staff_tools as network_day_tools
 from ep_events.programmes.services import list_programmes
 from ep_events.surgeries.staff import staff_tools as surgery_tools
+from ep_events.workshops.staff import staff_tools as workshop_tools
 
 bp = Blueprint("manage", __name__)
 
 # Each programme kind that has staff tools says what they are; the others have none yet.
-TOOLS = {"practice_surgeries": surgery_tools, "network_days": network_day_tools}
+TOOLS = {"practice_surgeries": surgery_tools, "network_days": network_day_tools, "workshops": workshop_tools}
 
 
 def _programmes_run_by(user) -> list:

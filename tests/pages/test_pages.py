@@ -8,7 +8,7 @@ def test_home_page_says_what_the_service_is_and_lists_the_three_programmes(clien
     body = client.get("/").get_data(as_text=True)
     assert "<h1 class=\"govuk-heading-xl\">Book Early Permanence practice events</h1>" in body
     for name in ("MTC Early Permanence practice surgeries", "Coram Early Permanence Network Days",
-                 "Adoption England EP practice and service development workshops"):
+                 "Adoption England P&amp;SD workshops"):
         assert name in body
 
 

@@ -1,0 +1,73 @@
+"""How many places a workshop has left (capacity, less the confirmed registrations, less the places held for
+people offered them from the waiting list), the workshop's lock under which places are counted and taken,
+and taking a place."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from ep_events.bookings.models import Event, PlaceStatus, WaitlistStatus
+from ep_events.extensions import db
+from ep_events.workshops import emails
+from ep_events.workshops.models import Workshop, WorkshopRegistration, WorkshopWaitlistEntry
+
+
+def lock_workshop(workshop: Workshop) -> None:
+    """Serialise every change to one workshop's places (the last place cannot go twice): a PostgreSQL row
+    lock on the event, SQLite's write lock. Taken before anything we decide on is read."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Event.id).where(Event.id == workshop.id).with_for_update())
+    else:
+        # A no-op write takes SQLite's write lock now (a plain read would not).
+        db.session.execute(update(Event).where(Event.id == workshop.id).values(capacity=Event.capacity))
+
+
+def places_taken(workshops: list[Workshop]) -> dict[int, int]:
+    """Confirmed registrations per workshop id, in one query."""
+    if not workshops:
+        return {}
+    return dict(db.session.execute(
+        select(WorkshopRegistration.event_id, func.count(WorkshopRegistration.id))
+        .where(WorkshopRegistration.event_id.in_([w.id for w in workshops]),
+               WorkshopRegistration.status == PlaceStatus.CONFIRMED)
+        .group_by(WorkshopRegistration.event_id)).all())
+
+
+def offers_held(workshops: list[Workshop]) -> dict[int, int]:
+    """Places offered to (and held for) people on the waiting list, per workshop id."""
+    if not workshops:
+        return {}
+    return dict(db.session.execute(
+        select(WorkshopWaitlistEntry.event_id, func.count(WorkshopWaitlistEntry.id))
+        .where(WorkshopWaitlistEntry.event_id.in_([w.id for w in workshops]),
+               WorkshopWaitlistEntry.status == WaitlistStatus.OFFERED)
+        .group_by(WorkshopWaitlistEntry.event_id)).all())
+
+
+def places_left_for(workshops: list[Workshop]) -> dict[int, int]:
+    """Per workshop id, the places anyone may still take (never below 0): the one rule for free places,
+    used by the public pages, the API, registering and the waiting list. Two statements for any number."""
+    taken, held = places_taken(workshops), offers_held(workshops)
+    return {w.id: max((w.capacity or 0) - taken.get(w.id, 0) - held.get(w.id, 0), 0) for w in workshops}
+
+
+def places_left(workshop: Workshop) -> int:
+    return places_left_for([workshop])[workshop.id]
+
+
+def registration_for(workshop: Workshop, user) -> WorkshopRegistration | None:
+    """The person's confirmed place on the workshop, if any."""
+    return db.session.execute(select(WorkshopRegistration).where(
+        WorkshopRegistration.event_id == workshop.id, WorkshopRegistration.user_id == user.id,
+        WorkshopRegistration.status == PlaceStatus.CONFIRMED)).scalars().first()
+
+
+def add_registration(workshop: Workshop, user, now: datetime) -> WorkshopRegistration:
+    """Give the person a place (the caller holds the workshop's lock and has checked there is room) and send
+    the confirmation with the Teams link and the invite."""
+    registration = WorkshopRegistration(event=workshop, user=user, starts_at=workshop.starts_at,
+                                        ends_at=workshop.ends_at)
+    db.session.add(registration)
+    db.session.flush()
+    emails.send_registered(registration)
+    return registration
