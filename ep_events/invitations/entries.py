@@ -119,7 +119,7 @@ def join_list(programme, details: JoinDetails, now: datetime | None = None) -> I
             and entry.confirm_expires_at - CONFIRM_FOR + RESEND_AFTER > now:
         return entry  # a link went out minutes ago: do not flood the inbox
     if entry is None:
-        entry = InvitationListEntry(programme=programme, email=details.email, created_at=now)
+        entry = InvitationListEntry(programme=programme, email=details.email, created_at=now, token_version=0)
         db.session.add(entry)
     # New, pending, unsubscribed or expired: the details typed now, and a new double opt-in. An unsubscribed
     # address stays suppressed until the link is used.

@@ -302,7 +302,7 @@ def import_people(actor, programme, text: str, lawful_basis: str | None = None,
     for row in valid:
         entry = entries.get(row.email)  # an EXPIRED entry is invited again
         if entry is None:
-            entry = InvitationListEntry(programme=programme, email=row.email, created_at=now)
+            entry = InvitationListEntry(programme=programme, email=row.email, created_at=now, token_version=0)
             db.session.add(entry)
         entry.name, entry.organisation_name, entry.role = row.name, row.organisation_name, row.role
         entry.consent_source = ConsentSource.IMPORT

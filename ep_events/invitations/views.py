@@ -163,7 +163,10 @@ def import_upload(slug: str):
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(imports.MAX_BYTES + 1) if upload else b""
+        data = b""
+        if upload:
+            with upload.stream:  # closed now: a large upload is spooled to a temporary file
+                data = upload.read(imports.MAX_BYTES + 1)
         try:
             if not upload or not upload.filename:
                 raise imports.ImportFileError("Select a CSV file")
