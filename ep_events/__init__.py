@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
+    from ep_events.workshops.announce_views import bp as workshop_announce_bp
     from ep_events.workshops.views import bp as workshops_bp
 
     app.register_blueprint(pages_bp)
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(workshop_announce_bp)
     app.register_blueprint(invitations_bp)
 
 
