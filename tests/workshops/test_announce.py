@@ -3,8 +3,8 @@ one-click unsubscribe in the headers works; a double click sends once; the mail 
 
 import re
 from collections import Counter
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, insert, select
