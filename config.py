@@ -93,6 +93,18 @@ class Config:
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
 
+    # Workshop resources (slides, handouts): stored outside static/, by default under instance/uploads.
+    WORKSHOP_UPLOAD_DIR = os.environ.get("WORKSHOP_UPLOAD_DIR", "")
+    WORKSHOP_UPLOAD_MAX_BYTES = int(os.environ.get("WORKSHOP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+    # A Teams attendance report is a few kilobytes per participant.
+    WORKSHOP_ATTENDANCE_REPORT_MAX_BYTES = int(os.environ.get("WORKSHOP_ATTENDANCE_REPORT_MAX_BYTES",
+                                                              str(5 * 1024 * 1024)))
+    # Imported from a Teams report, a registrant "attended" from this share of the workshop's length.
+    WORKSHOP_ATTENDED_PERCENT = int(os.environ.get("WORKSHOP_ATTENDED_PERCENT", "50"))
+    # Any request body above this is refused with the "too large" page (413) before a view reads it; it is
+    # well above the upload limit so that a slightly too large file gets the form's own message instead.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * WORKSHOP_UPLOAD_MAX_BYTES)))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with a configuration that is unsafe for this environment."""

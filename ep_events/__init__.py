@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.pages.views import bp as pages_bp
     from ep_events.people.views import bp as people_bp
     from ep_events.surgeries.views import bp as surgeries_bp
+    from ep_events.workshops.after_views import bp as workshop_after_bp
     from ep_events.workshops.announce_views import bp as workshop_announce_bp
     from ep_events.workshops.views import bp as workshops_bp
 
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(workshop_after_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(workshop_announce_bp)
     app.register_blueprint(invitations_bp)
@@ -172,6 +174,10 @@ def _register_error_pages(app: Flask) -> None:
                                                    "If you typed the web address, check it is correct."))
     app.register_error_handler(405, lambda e: page(405, "Sorry, that action is not available",
                                                    "Go back and use the buttons on the page."))
+    upload_max = _megabytes(app.config["WORKSHOP_UPLOAD_MAX_BYTES"])
+    app.register_error_handler(413, lambda e: page(413, "The file or form is too large",
+                                                   "Nothing has been saved. Go back and choose a smaller file "
+                                                   f"(files can be up to {upload_max}) or enter less text."))
     app.register_error_handler(429, lambda e: page(429, "Too many attempts",
                                                    f"You have tried this too many times. Wait {_limit_window(e)}, "
                                                    "then try again.", "errors/too_many_attempts.html"))
@@ -180,6 +186,10 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(CSRFError, lambda e: page(400, "This form has expired",
                                                          "For your security, forms expire. Go back, reload the page "
                                                          "and try again. Nothing has been saved."))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
 
 
 def _limit_window(error) -> str:
