@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ep_events.bookings.models import Attendance
 from ep_events.core.forms import Form
@@ -55,8 +55,8 @@ class RatingField(RadioField):
 
     def pre_validate(self, form):
         # Nothing chosen is InputRequired's message; only a value that is not a choice is refused here.
-        if self.data and self.data not in {choice[0] for choice in self.choices}:
-            raise ValueError(self.message)
+        if self.data and self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(self.message)
 
 
 CHILDREN_HINT = ("Do not include names or details that could identify children, families or carers. "

@@ -4,8 +4,6 @@ directly from the committed models (the workshop services are written alongside)
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-import pytest
-
 from ep_events.accounts.models import Role
 from ep_events.bookings.models import EventStatus, PlaceStatus
 from ep_events.extensions import db
@@ -30,7 +28,7 @@ def register(workshop: Workshop, user, status=PlaceStatus.CONFIRMED) -> Workshop
     return registration
 
 
-def build_after_world(upload_dir) -> SimpleNamespace:
+def build_after_world(upload_dir=None) -> SimpleNamespace:
     w = SimpleNamespace()
     w.programme = factories.programme(kind="workshops", slug="pds-workshops-test",
                                       name="Adoption England P&SD workshops", contact_email="pds@example.org")
@@ -62,7 +60,7 @@ def build_after_world(upload_dir) -> SimpleNamespace:
     return w
 
 
-@pytest.fixture
-def after_world(app, tmp_path):
+def after_world_for(app, tmp_path) -> SimpleNamespace:
+    """For each test module's `after_world` fixture: uploads go to the test's own folder."""
     app.config["WORKSHOP_UPLOAD_DIR"] = str(tmp_path / "uploads")
     return build_after_world(tmp_path / "uploads")

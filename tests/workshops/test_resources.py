@@ -4,6 +4,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -11,7 +12,12 @@ from werkzeug.test import encode_multipart
 from ep_events.extensions import db
 from ep_events.workshops.models import WorkshopResource
 from tests.conftest import sign_in
-from tests.workshops.after_fixtures import after_world  # noqa: F401 (fixture)
+from tests.workshops.after_fixtures import after_world_for
+
+
+@pytest.fixture
+def after_world(app, tmp_path):
+    return after_world_for(app, tmp_path)
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 MAIN_PARTS = {
@@ -93,7 +99,8 @@ def test_office_files_are_recognised_by_their_declared_main_part(app, client, af
     assert types == {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    resource = db.session.execute(select(WorkshopResource).where(WorkshopResource.filename == "handout.docx")).scalar_one()
+    resource = db.session.execute(select(WorkshopResource)
+                                  .where(WorkshopResource.filename == "handout.docx")).scalar_one()
     response = client.get(f"/workshops/{w.workshop.id}/resources/{resource.id}/download")
     assert response.headers["Content-Type"] == resource.content_type
     response.close()
@@ -160,7 +167,7 @@ def test_people_not_registered_get_not_found_and_anonymous_visitors_sign_in(app,
         client.post("/sign-out")
     sign_in(client, w.alice)
     assert client.get(f"{page_url}/{resource.id + 1}/download").status_code == 404
-    assert client.get(f"/workshops/2147483647/resources").status_code == 404
+    assert client.get("/workshops/2147483647/resources").status_code == 404
     assert upload(client, w.workshop, "x.pdf", PDF_BYTES).status_code == 403
     assert resource_count() == 1
 
