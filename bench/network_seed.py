@@ -38,7 +38,7 @@ from ep_events.bookings.models import Attendance, Event, EventStatus, Place, Pla
 from ep_events.core.time import to_uk, uk_to_utc, utcnow
 from ep_events.core.working_days import next_working_day
 from ep_events.extensions import db
-from ep_events.network_days.memberships import MEMBERSHIP_YEAR_STARTS, membership_year_label, name_champion
+from ep_events.network_days.memberships import membership_year_dates, membership_year_label, name_champion
 from ep_events.network_days.models import PROGRAMME_KIND, EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.network_days.places import name_place
 from ep_events.network_days.rules import default_rename_deadline
@@ -104,7 +104,7 @@ def _next_id(model) -> int:
 
 
 def _year_start(year: int) -> date:
-    return date(year, MEMBERSHIP_YEAR_STARTS, 1)
+    return membership_year_dates(year)[0]  # the default start: the bench programme keeps it
 
 
 def _days_of_year(year: int, current: int, today: date) -> list[date]:

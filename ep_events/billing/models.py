@@ -84,11 +84,25 @@ class BillingSettings(db.Model):
     how_to_pay: Mapped[str] = mapped_column(Text, nullable=False, default="")
     invoice_prefix: Mapped[str] = mapped_column(String(20), nullable=False, default="INV-")
     credit_note_prefix: Mapped[str] = mapped_column(String(20), nullable=False, default="CN-")
-    # The membership year runs from this day each year to the day before it a year later (1 April – 31 March).
-    membership_year_start_month: Mapped[int] = mapped_column(nullable=False, default=4)
-    membership_year_start_day: Mapped[int] = mapped_column(nullable=False, default=1)
 
     programme = relationship("Programme")
+
+    # The membership year's start is the programme's (Network Days read it too); set here with the invoice details.
+    @property
+    def membership_year_start_month(self) -> int:
+        return self.programme.membership_year_start_month
+
+    @membership_year_start_month.setter
+    def membership_year_start_month(self, month: int) -> None:
+        self.programme.membership_year_start_month = month
+
+    @property
+    def membership_year_start_day(self) -> int:
+        return self.programme.membership_year_start_day
+
+    @membership_year_start_day.setter
+    def membership_year_start_day(self, day: int) -> None:
+        self.programme.membership_year_start_day = day
 
 
 class VatRate(db.Model):

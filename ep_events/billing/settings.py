@@ -21,7 +21,7 @@ def get_billing_settings(programme) -> BillingSettings:
     settings = db.session.execute(
         select(BillingSettings).where(BillingSettings.programme_id == programme.id)).scalar_one_or_none()
     if settings is None:
-        settings = BillingSettings(programme_id=programme.id)
+        settings = BillingSettings(programme=programme)
         db.session.add(settings)
         db.session.flush()
     return settings

@@ -2,7 +2,7 @@
 member agencies with their EP Champions, and places named on the first day, the demo agency admin's among them.
 The agencies' orders and invoices are billing's demo (billing/demo.py)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from ep_events.core.time import utcnow
 from ep_events.core.working_days import next_working_day
 from ep_events.extensions import db
 from ep_events.network_days.days import DayDetails, create_day, publish_day
-from ep_events.network_days.memberships import MEMBERSHIP_YEAR_STARTS, add_membership, membership_year_of, name_champion
+from ep_events.network_days.memberships import add_membership, membership_year_dates, membership_year_of, name_champion
 from ep_events.network_days.models import NetworkDay, PlaceType
 from ep_events.network_days.places import name_place
 from ep_events.programmes.models import ProgrammeStatus
@@ -60,8 +60,8 @@ def load_network_days_demo(programmes: dict, organisations: dict) -> None:
     password_hash = generate_password_hash(current_app.config["DEMO_PASSWORD"])
     now = utcnow()
 
-    year = membership_year_of(now) + 1
-    year_starts = date(year, MEMBERSHIP_YEAR_STARTS, 1)
+    year = membership_year_of(now, programme) + 1
+    year_starts, _ = membership_year_dates(year, programme)
     days = []
     for offset, title, venue, topics, standards in DAYS:
         online = not venue

@@ -15,24 +15,37 @@ from ep_events.network_days.models import EpChampion, Membership, NetworkDay, Ne
 from ep_events.network_days.rules import EARLIEST_YEAR, LATEST_YEAR
 from ep_events.organisations.models import Organisation
 
-# The month a membership year starts (April: 1 April to 31 March, the leaflet's year). The issue makes it
-# an organiser's setting; until the programme has Network settings it is this default.
-MEMBERSHIP_YEAR_STARTS = 4
+# The default start of a membership year (1 April to 31 March, the leaflet's year); each programme sets its own
+# (Programme.membership_year_start_month and _day, edited with the invoice details).
+MEMBERSHIP_YEAR_STARTS = (4, 1)
 
 
-def membership_year_of(day, start_month: int = MEMBERSHIP_YEAR_STARTS) -> int:
-    """The membership year a Network Day (or a date or moment) falls in, named by the year it starts:
-    with years starting in April, 15 March 2027 is in 2026 and 1 April 2027 in 2027. Moments are read
+def year_start(programme) -> tuple[int, int]:
+    """(month, day) a programme's membership years start on."""
+    if programme is None:
+        return MEMBERSHIP_YEAR_STARTS
+    return programme.membership_year_start_month, programme.membership_year_start_day
+
+
+def membership_year_of(day, programme=None) -> int:
+    """The membership year a Network Day (or a date or moment, of `programme`) falls in, named by the year it
+    starts: with years starting on 1 April, 15 March 2027 is in 2026 and 1 April 2027 in 2027. Moments are read
     in UK time."""
+    start = year_start(programme if programme is not None else getattr(day, "programme", None))
     moment = getattr(day, "starts_at", day)
     on = moment.astimezone(UK).date() if isinstance(moment, datetime) else moment
-    return on.year if on.month >= start_month else on.year - 1
+    return on.year if (on.month, on.day) >= start else on.year - 1
 
 
-def membership_year_label(year: int, start_month: int = MEMBERSHIP_YEAR_STARTS) -> str:
+def membership_year_dates(year: int, programme=None) -> tuple[date, date]:
+    """The first and last day of a membership year."""
+    month, day = year_start(programme)
+    return date(year, month, day), date(year + 1, month, day) - timedelta(days=1)
+
+
+def membership_year_label(year: int, programme=None) -> str:
     """'1 April 2026 to 31 March 2027'."""
-    first = date(year, start_month, 1)
-    last = date(year + 1, start_month, 1) - timedelta(days=1)
+    first, last = membership_year_dates(year, programme)
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
 
 
@@ -58,7 +71,7 @@ def add_membership(actor, programme, agency, year: int) -> Membership:
     db.session.add(membership)
     db.session.flush()
     record_audit(actor, "network.membership.add", membership,
-                 f"{agency.name}: member of {programme.name} for {membership_year_label(year)}")
+                 f"{agency.name}: member of {programme.name} for {membership_year_label(year, programme)}")
     return membership
 
 
@@ -76,7 +89,7 @@ def check_not_member(programme, agency, year: int) -> None:
         raise DomainError(f"Enter a membership year between {EARLIEST_YEAR} and {LATEST_YEAR}",
                           field="membership_year")
     if membership_for(programme, agency, year) is not None:
-        raise DomainError(f"{agency.name} is already a member for {membership_year_label(year)}",
+        raise DomainError(f"{agency.name} is already a member for {membership_year_label(year, programme)}",
                           field="membership_year")
 
 
@@ -86,7 +99,7 @@ def record_bought_membership(actor, programme, agency, year: int, order_id: int)
     db.session.add(membership)
     db.session.flush()
     record_audit(actor, "network.membership.bought", membership,
-                 f"{agency.name}: member of {programme.name} for {membership_year_label(year)}")
+                 f"{agency.name}: member of {programme.name} for {membership_year_label(year, programme)}")
     return membership
 
 
@@ -108,7 +121,8 @@ def end_membership(actor, membership: Membership, reason: str, now: datetime) ->
         if place.user is not None:
             emails.send_place_cancelled(place, f"{place.agency.name}’s membership for the year was cancelled.")
     record_audit(actor, "network.membership.end", membership,
-                 f"{membership.agency.name}: membership for {membership_year_label(membership.membership_year)} "
+                 f"{membership.agency.name}: membership for "
+                 f"{membership_year_label(membership.membership_year, membership.programme)} "
                  f"ended ({reason})")
     db.session.delete(membership)
     db.session.flush()

@@ -86,8 +86,8 @@ def _give_to(place: NetworkPlace, person) -> None:
 def _check_membership_place_free(network_day: NetworkDay, agency) -> None:
     year = membership_year_of(network_day)
     if membership_for(network_day.programme, agency, year) is None:
-        raise DomainError(f"{agency.name} is not a member for {membership_year_label(year)}, so it has no "
-                          "membership place on this Network Day", field="place_type")
+        raise DomainError(f"{agency.name} is not a member for {membership_year_label(year, network_day.programme)}, "
+                          "so it has no membership place on this Network Day", field="place_type")
     if _confirmed(network_day, NetworkPlace.agency_id == agency.id, NetworkPlace.place_type == PlaceType.MEMBERSHIP):
         raise DomainError(f"{agency.name}'s membership place on this Network Day is already named. "
                           "Rename it, or name an extra place", field="place_type")

@@ -111,7 +111,7 @@ def day_roster(network_day: NetworkDay) -> DayRoster:
         else:
             entry.extras.append(place)
     agencies = sorted(by_agency.values(), key=lambda a: (a.agency.name.casefold(), a.agency.id))
-    return DayRoster(network_day=network_day, membership_year=membership_year_label(year),
+    return DayRoster(network_day=network_day, membership_year=membership_year_label(year, network_day.programme),
                      taken=places_taken([network_day]).get(network_day.id, 0),
                      reserved=reserved_for_members([network_day])[network_day.id],
                      free=free_places_for([network_day])[network_day.id], agencies=agencies,

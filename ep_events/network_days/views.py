@@ -65,7 +65,7 @@ def programme_days(slug: str):
     programme = _programme(slug)
     days = upcoming_days(programme, utcnow())
     return render_template("network_days/days.html", programme=programme, days=days, left=free_places_for(days),
-                           years={d.id: membership_year_label(membership_year_of(d)) for d in days},
+                           years={d.id: membership_year_label(membership_year_of(d), programme) for d in days},
                            can_manage=can_manage_programme(current_user, programme))
 
 
@@ -175,9 +175,9 @@ def edit_day(day_id: int):
                      "waiting list." if saved.offers else ""), "success")
             if saved.outside_membership:
                 flash("This day is now in the membership year "
-                      f"{membership_year_label(membership_year_of(network_day))}. These agencies hold membership "
-                      "places on it but are not members for that year: " + ", ".join(saved.outside_membership)
-                      + ". Their places are kept: check with them.", "error")
+                      f"{membership_year_label(membership_year_of(network_day), network_day.programme)}. These "
+                      "agencies hold membership places on it but are not members for that year: "
+                      + ", ".join(saved.outside_membership) + ". Their places are kept: check with them.", "error")
             return redirect(url_for("network_days.edit_day", day_id=network_day.id))
     return render_template("network_days/day_form.html", form=form, programme=network_day.programme,
                            network_day=network_day, taken=len(confirmed_places(network_day))), \

@@ -183,8 +183,8 @@ def _payments(programme, agency) -> list[PaymentView]:
 def agency_account(programme, agency, now: datetime) -> AgencyAccount:
     """Everything the agency's account page shows, in a fixed number of statements."""
     memberships = _memberships(programme, agency)
-    current = membership_year_of(now)
-    years = [MembershipYear(year, membership_year_label(year), year == current, memberships.get(year))
+    current = membership_year_of(now, programme)
+    years = [MembershipYear(year, membership_year_label(year, programme), year == current, memberships.get(year))
              for year in (current, current + 1)]
     return AgencyAccount(years=years, champion=_champion(programme, agency), colleagues=colleagues_of(agency),
                          days=_day_places(programme, agency, memberships, now),

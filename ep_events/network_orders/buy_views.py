@@ -6,6 +6,8 @@ The review page carries the details in hidden fields; the confirm POST validates
 checks everything once more under its lock, so a tampered or stale review page changes nothing it should not.
 """
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -94,14 +96,14 @@ def _last_order(agency) -> Order | None:
                               .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def _years(now) -> list[int]:
+def _years(programme, now) -> list[int]:
     """The membership years an agency can buy: the current one and the next."""
-    current = membership_year_of(now)
+    current = membership_year_of(now, programme)
     return [current, current + 1]
 
 
 def _years_not_held(programme, agency, now) -> list[int]:
-    return [year for year in _years(now) if membership_for(programme, agency, year) is None]
+    return [year for year in _years(programme, now) if membership_for(programme, agency, year) is None]
 
 
 def _administered_agencies(user) -> list[Organisation]:
@@ -119,15 +121,17 @@ def join(slug: str):
     programme = _programme(slug)
     now = utcnow()
     days = upcoming_days(programme, now)
-    years = _years(now)
+    years = _years(programme, now)
     by_year: dict[int, list[NetworkDay]] = {}
     for network_day in days:
         by_year.setdefault(membership_year_of(network_day), []).append(network_day)
     agencies = [(agency, _years_not_held(programme, agency, now)) for agency in _administered_agencies(current_user)]
     return render_template(
         "network_orders/join.html", programme=programme, days_by_year=sorted(by_year.items()),
-        year_label=membership_year_label, free=free_places_for(days), years=years, agencies=agencies,
-        membership=_quote_or_none(programme, BillingItem.MEMBERSHIP, 1, membership_description(years[0]), now),
+        year_label=partial(membership_year_label, programme=programme), free=free_places_for(days), years=years,
+        agencies=agencies,
+        membership=_quote_or_none(programme, BillingItem.MEMBERSHIP, 1, membership_description(years[0], programme),
+                                  now),
         extra_place=_quote_or_none(programme, BillingItem.EXTRA_PLACE, 1, "Extra place", now))
 
 
@@ -136,17 +140,18 @@ def join(slug: str):
 def _membership_page(programme, agency, form, now):
     offered = _years_not_held(programme, agency, now)
     chosen = form.membership_year.data
-    form.offer_years(offered)
+    form.offer_years(offered, programme)
     form.membership_year.data = chosen
-    unit = _quote_or_none(programme, BillingItem.MEMBERSHIP, 1, membership_description(_years(now)[0]), now)
+    first_year = _years(programme, now)[0]
+    unit = _quote_or_none(programme, BillingItem.MEMBERSHIP, 1, membership_description(first_year, programme), now)
     return render_template("network_orders/buy_membership.html", programme=programme, agency=agency, form=form,
-                           offered=offered, held=[y for y in _years(now) if y not in offered], unit=unit,
-                           year_label=membership_year_label), form_status(form)
+                           offered=offered, held=[y for y in _years(programme, now) if y not in offered], unit=unit,
+                           year_label=partial(membership_year_label, programme=programme)), form_status(form)
 
 
-def _membership_form(now) -> BuyMembershipForm:
+def _membership_form(programme, now) -> BuyMembershipForm:
     """The submitted form, its year checked against the two years on sale (held or not: held gets its message)."""
-    return BuyMembershipForm().offer_years(_years(now))
+    return BuyMembershipForm().offer_years(_years(programme, now), programme)
 
 
 @bp.route("/network-days/<slug>/agencies/<int:org_id>/membership/new", methods=["GET", "POST"])
@@ -156,19 +161,19 @@ def buy_membership_page(slug: str, org_id: int):
         return denied
     now = utcnow()
     if request.method == "GET":
-        form = BuyMembershipForm.prefilled_from(_last_order(agency)).offer_years(_years(now))
+        form = BuyMembershipForm.prefilled_from(_last_order(agency)).offer_years(_years(programme, now), programme)
         wanted = parse_id(request.args.get("year"))
         offered = _years_not_held(programme, agency, now)
         form.membership_year.data = wanted if wanted in offered else (offered[0] if len(offered) == 1 else None)
         return _membership_page(programme, agency, form, now)
-    form = _membership_form(now)
+    form = _membership_form(programme, now)
     if "change" in request.form:  # "Change" on the review page: the details again, as typed
         return _membership_page(programme, agency, form, now)
     if form.validate():
         year = form.membership_year.data
         try:
             check_not_member(programme, agency, year)
-            order_quote = quote(programme, BillingItem.MEMBERSHIP, 1, membership_description(year), now)
+            order_quote = quote(programme, BillingItem.MEMBERSHIP, 1, membership_description(year, programme), now)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -188,7 +193,7 @@ def confirm_membership(slug: str, org_id: int):
     if denied is not None:
         return denied
     now = utcnow()
-    form = _membership_form(now)
+    form = _membership_form(programme, now)
     if form.validate():
         ok, membership = form.apply(lambda: buy_membership(current_user, programme, agency,
                                                            form.membership_year.data, form.billing(), now=now))

@@ -113,8 +113,8 @@ class BuyMembershipForm(BillingForm):
                                           validators=[InputRequired("Choose the membership year")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
-    def offer_years(self, years: list[int]) -> "BuyMembershipForm":
-        self.membership_year.choices = [SelectChoice(year, membership_year_label(year)) for year in years]
+    def offer_years(self, years: list[int], programme=None) -> "BuyMembershipForm":
+        self.membership_year.choices = [SelectChoice(year, membership_year_label(year, programme)) for year in years]
         return self
 
 

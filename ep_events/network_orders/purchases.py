@@ -75,8 +75,8 @@ def _may_buy(actor, programme, agency) -> None:
         raise NotAllowed(f"Only {agency.name}'s admins can buy for it")
 
 
-def membership_description(year: int) -> str:
-    return f"Network membership, {membership_year_label(year)}"
+def membership_description(year: int, programme=None) -> str:
+    return f"Network membership, {membership_year_label(year, programme)}"
 
 
 def extra_places_description(network_day: NetworkDay) -> str:
@@ -112,8 +112,8 @@ def buy_membership(actor, programme, agency, year: int, billing: BillingDetails,
     _may_buy(actor, programme, agency)
     lock_memberships(agency)
     check_not_member(programme, agency, year)
-    order = _order(actor, programme, agency, WantedLine(BillingItem.MEMBERSHIP, 1, membership_description(year)),
-                   billing, now)
+    line = WantedLine(BillingItem.MEMBERSHIP, 1, membership_description(year, programme))
+    order = _order(actor, programme, agency, line, billing, now)
     return record_bought_membership(actor, programme, agency, year, order.id)
 
 

@@ -35,6 +35,10 @@ class Programme(TimestampMixin, db.Model):
         Enum(ProgrammeStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         nullable=False, default=ProgrammeStatus.DRAFT,
     )
+    # The programme's membership year runs from this day each year to the day before it a year later (1 April –
+    # 31 March by default). Network Days (what a membership covers) and billing (what an invoice says) both read it.
+    membership_year_start_month: Mapped[int] = mapped_column(nullable=False, default=4, server_default="4")
+    membership_year_start_day: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
 
     @property
     def is_published(self) -> bool:

@@ -1,6 +1,7 @@
 """Organisers' Network Days (UK times in, UTC stored, bounded input) and membership years."""
 
 from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -124,8 +125,9 @@ def test_a_membership_year_runs_from_1_april_to_31_march(moment, year):
 
 
 def test_a_membership_year_can_start_in_another_month():
-    assert membership_year_of(date(2027, 8, 31), start_month=9) == 2026
-    assert membership_year_of(date(2027, 9, 1), start_month=9) == 2027
+    september = SimpleNamespace(membership_year_start_month=9, membership_year_start_day=1)
+    assert membership_year_of(date(2027, 8, 31), september) == 2026
+    assert membership_year_of(date(2027, 9, 1), september) == 2027
     assert membership_year_label(2026) == "1 April 2026 to 31 March 2027"
 
 

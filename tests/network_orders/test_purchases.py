@@ -13,6 +13,7 @@ from ep_events.accounts.models import Role
 from ep_events.billing.balances import organisation_balance
 from ep_events.billing.models import CreditNote, Invoice, Order, OrderStatus, PaymentMethod
 from ep_events.billing.payments import record_payment
+from ep_events.billing.settings import update_billing_settings
 from ep_events.bookings.models import PlaceStatus
 from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.extensions import db
@@ -211,3 +212,15 @@ def test_a_membership_place_can_be_offered_by_email_to_someone_without_an_accoun
     # Someone with an account is named at once.
     other = offer_membership_place(shop.other_admin, day, shop.other_agency, "chen@example.org", now=NOW)
     assert other.user_id == shop.chen.id
+
+
+def test_the_programmes_membership_year_start_decides_what_a_membership_covers(newcomer):
+    """Set with the invoice details (billing), read by Network Days: one setting, both sides agree."""
+    w = newcomer
+    update_billing_settings(w.organiser, w.programme, legal_name="Coram", address="41 Brunswick Square",
+                            how_to_pay="Bank transfer", membership_year_start_month=9, membership_year_start_day=1)
+    june = network_day(w, capacity=10)  # 16 June 2027: in the year from 1 September 2026
+    membership = buy_membership(w.new_admin, w.programme, w.new_agency, 2026, BILLING, now=NOW)
+    line = db.session.get(Order, membership.order_id).lines[0]
+    assert line.description == "Network membership, 1 September 2026 to 31 August 2027"
+    assert name_place(w.new_admin, june, w.new_agency, w.dara, PlaceType.MEMBERSHIP, now=NOW).is_confirmed
