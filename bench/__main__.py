@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench import feed, invoice_pdf, invoice_race, outbox, queries, race, wrk
+from bench import announce, feed, invoice_pdf, invoice_race, outbox, queries, race, wrk
 from bench.loadgen import HttpSession, percentile_ms, run_load
 from bench.network_seed import NETWORK_SMALL, NETWORK_YEAR, seed_network
 from bench.seed import PASSWORD, SMALL, YEAR, seed
@@ -194,6 +194,11 @@ def main() -> None:
         queued, delivered = outbox.deliver_a_thousand(f"sqlite:///{tmp / 'outbox.db'}", password_hash)
         log(f"  queued in {queued:.2f} s")
         report("outbox_1000_seconds", delivered)
+
+        log(f"announcing a workshop to {announce.SUBSCRIBERS:,} subscribers; delivering with SMTP down, then up")
+        queued, once = announce.announce_2000(f"sqlite:///{tmp / 'announce.db'}", password_hash)
+        report("announce_2000_queue_seconds", queued)
+        report("announce_2000_delivered_once", once)
 
         log(f"rendering one three-line invoice PDF {invoice_pdf.RENDERS} times")
         report("invoice_pdf_p95_ms", invoice_pdf.measure_invoice_pdf(f"sqlite:///{tmp / 'invoice_pdf.db'}"))

@@ -46,10 +46,21 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
                 mailing_id: int | None = None, **context) -> OutboxMessage:
     """Write an outbox row in the current transaction: no email is sent unless the change commits."""
     subject, text, html = render_email(template, **context)
+    return queue_rendered(recipient, template, subject, text, html, calendar=calendar,
+                          calendar_method=calendar_method, sender=sender, attachment=attachment, headers=headers,
+                          mailing_id=mailing_id)
+
+
+def queue_rendered(recipient: str, kind: str, subject: str, text: str, html: str, calendar: str | None = None,
+                   calendar_method: str | None = None, sender: str | None = None,
+                   attachment: tuple[str, str, bytes] | None = None, headers: dict[str, str] | None = None,
+                   mailing_id: int | None = None, flush: bool = True) -> OutboxMessage:
+    """queue_email for an email already rendered (a mailing renders its text once for all its recipients);
+    with flush=False the caller flushes many at once."""
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">").strip() or "example.org"
     message = OutboxMessage(
         message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
-        kind=template,
+        kind=kind,
         sender=sender or current_app.config["MAIL_DEFAULT_SENDER"],
         recipient=recipient,
         subject=subject,
@@ -68,7 +79,8 @@ def queue_email(recipient: str, template: str, calendar: str | None = None,
                        else AfterSending.KEEP),
     )
     db.session.add(message)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return message
 
 
