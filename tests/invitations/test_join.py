@@ -10,6 +10,8 @@ from ep_events.invitations.consent import WORDING_VERSION
 from ep_events.invitations.entries import expire_pending_entries
 from ep_events.invitations.models import ConsentSource, ListEntryStatus, SuppressedAddress
 from ep_events.invitations.unsubscribe import unsubscribe, unsubscribe_url
+from ep_events.notifications.models import AfterSending, OutboxMessage
+from ep_events.programmes.models import ProgrammeStatus
 from tests.invitations.conftest import JOIN_URL, NOW, entries, link_in, outbox_count, suppressed, text_of
 
 CHECK_EMAIL = "/lists/pds-workshops/join/check-your-email"
@@ -167,11 +169,18 @@ def test_one_ip_address_can_send_the_form_ten_times_an_hour(client, world):
 
 
 def test_a_draft_programme_has_no_public_join_page(client, world):
-    from ep_events.programmes.models import ProgrammeStatus
-
     world.programme.status = ProgrammeStatus.DRAFT
     db.session.commit()
     assert client.get(JOIN_URL).status_code == 404
     assert client.post(JOIN_URL, data={"name": "Dana", "email": "dana@example.org"}).status_code == 404
     assert client.get("/lists/" + "x" * 500 + "/join").status_code == 404
     assert db.session.execute(select(SuppressedAddress)).first() is None
+
+
+def test_the_confirm_email_is_blanked_in_the_outbox_once_sent(client, world, deliver):
+    _join(client)
+    _confirm_link(deliver)
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    db.session.refresh(message)
+    assert message.after_sending is AfterSending.BLANK_BODIES
+    assert "/lists/confirm/" not in (message.body_text or "")

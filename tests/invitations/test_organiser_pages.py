@@ -3,14 +3,18 @@ formula cells neutralised."""
 
 import csv
 import io
+import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from ep_events.extensions import db
 from ep_events.invitations.models import ConsentSource, InvitationListEntry, ListEntryStatus
+from ep_events.invitations.unsubscribe import unsubscribe_url
 from tests.conftest import sign_in
 from tests.html_validator import PageFolder
-from tests.invitations.conftest import MANAGE_URL, NOW, text_of
+from tests.invitations.conftest import MANAGE_URL, NOW, link_in, text_of
 
 
 def _entry(world, email, name, organisation="", status=ListEntryStatus.CONFIRMED, **kw):
@@ -91,7 +95,7 @@ def test_the_export_is_a_csv_with_formula_cells_neutralised(client, world, peopl
     assert "ben@example.org" in filtered and "ada@example.org" not in filtered
 
 
-def test_the_invitation_list_pages_are_valid_html(client, world, people, tmp_path):
+def test_the_invitation_list_pages_are_valid_html(client, world, people, tmp_path, deliver, frozen):
     pages = PageFolder(tmp_path / "pages")
     pages.save("join", client.get("/lists/pds-workshops/join").get_data())
     pages.save("join errors", client.post("/lists/pds-workshops/join", data={"name": "", "email": "x"}).get_data())
@@ -99,6 +103,20 @@ def test_the_invitation_list_pages_are_valid_html(client, world, people, tmp_pat
     pages.save("joined", client.get("/lists/pds-workshops/joined").get_data())
     pages.save("bad confirm link", client.get("/lists/confirm/nope").get_data())
     pages.save("bad unsubscribe link", client.get("/lists/unsubscribe/nope").get_data())
+    client.post("/lists/pds-workshops/join", data={"name": "Dana Doyle", "email": "dana@example.org"})
+    confirm = link_in([m for m in deliver() if m.recipients == ["dana@example.org"]][-1], "/lists/confirm/")
+    pages.save("confirm", client.get(confirm).get_data())
+    client.post(confirm)
+    ada = db.session.execute(select(InvitationListEntry).filter_by(email="ada@example.org")).scalar_one()
+    unsubscribe = re.sub(r"^https?://[^/]+", "", unsubscribe_url(ada))
+    pages.save("unsubscribe", client.get(unsubscribe).get_data())
+    pages.save("unsubscribe without body", client.post(unsubscribe).get_data())
+    pages.save("unsubscribed", client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).get_data())
+    pages.save("already unsubscribed", client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).get_data())
+    client.post("/lists/pds-workshops/join", data={"name": "Eve", "email": "eve@example.org"})
+    expired = link_in([m for m in deliver() if m.recipients == ["eve@example.org"]][-1], "/lists/confirm/")
+    frozen.tick(timedelta(days=8))
+    pages.save("expired", client.get(expired).get_data())
     sign_in(client, world.organiser)
     pages.save("list", client.get(MANAGE_URL).get_data())
     pages.save("list filtered", client.get(MANAGE_URL + "?q=zzz&status=expired").get_data())
@@ -106,7 +124,14 @@ def test_the_invitation_list_pages_are_valid_html(client, world, people, tmp_pat
     upload = {"file": (io.BytesIO(b"name,email\nEve,eve@example.org\nNo Email,\n"), "people.csv")}
     pages.save("preview", client.post(MANAGE_URL + "/import", data=upload,
                                       content_type="multipart/form-data").get_data())
+    frozen.tick(timedelta(days=-8))
     bad = {"file": (io.BytesIO(b"<html><body>hi</body></html>"), "people.csv")}
     pages.save("import error", client.post(MANAGE_URL + "/import", data=bad,
                                            content_type="multipart/form-data").get_data())
     assert pages.errors() == []
+
+
+def test_the_workshops_manage_page_links_to_the_invitation_list(client, world):
+    sign_in(client, world.organiser)
+    page = client.get("/workshops/pds-workshops/manage").get_data(as_text=True)
+    assert f'href="{MANAGE_URL}"' in page
