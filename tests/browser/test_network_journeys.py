@@ -16,7 +16,7 @@ from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db
 from ep_events.network_days.memberships import membership_year_of
 from ep_events.network_days.models import NetworkPlace
-from ep_events.network_orders.purchases import BillingDetails, buy_extra_places, buy_membership
+from ep_events.network_orders.purchases import BillingDetails, buy_extra_places
 from ep_events.notifications.outbox import deliver_all
 from tests import factories
 from tests.browser.keyboard import choose_radio, press, type_into
@@ -54,18 +54,35 @@ def test_agency_admin_buys_a_membership_sees_the_invoice_and_names_a_colleague(
         page, live_server, check_page, mailbox, app):
     w = _network_agency()
 
-    # TODO(issue 13, buying pages): the buy pages (ep_events/network_orders/buy_views.py) were not committed when
-    # this journey was written. The admin should sign in, open /network-days/coram-network/join, and buy the
-    # membership for the day's year with PO number PO-7781 through those pages (axe on each). Until then the
-    # purchase is made through the same service the confirm page calls, and the journey starts at the account page.
-    buy_membership(w.admin, w.programme, w.agency, membership_year_of(w.day),
-                   BillingDetails(contact_name="Finance Team", contact_email="finance@example.org",
-                                  address="1 High Street\nRiverton RT1 1AA", po_number="PO-7781"))
-    db.session.commit()
-    invoice = db.session.execute(select(Invoice)).scalar_one()
-
+    year = membership_year_of(w.day)
     sign_in_with_keyboard(page, check_page, w.admin)
-    page.goto(f"/network-days/coram-network/agencies/{w.agency.id}")
+    page.goto("/network-days/coram-network/join")
+    check_page(page, "join")
+    buy = re.compile(rf"^Buy membership for Riverton City Council \(1 April {year} ")
+    press(page, page.get_by_role("button", name=buy))
+    check_page(page, "buy-membership")
+    type_into(page, page.get_by_label("Billing contact name"), "Finance Team")
+    type_into(page, page.get_by_label("Billing contact email address"), "finance@example.org")
+    type_into(page, page.get_by_label("Billing address"), "1 High Street, Riverton RT1 1AA")
+    press(page, page.get_by_role("button", name="Continue"))  # no PO number and no tick: refused
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    check_page(page, "buy-membership-errors")
+    type_into(page, page.get_by_label("Purchase order (PO) number"), "PO-7781")
+    press(page, page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check")
+    expect(page.locator("main")).to_contain_text("£150.00")
+    check_page(page, "review")
+    press(page, page.get_by_role("button", name="Confirm order"))
+    expect(page.get_by_text("Order confirmed")).to_be_visible()
+    check_page(page, "confirmed")
+    db.session.expire_all()
+    invoice = db.session.execute(select(Invoice)).scalar_one()
+    expect(page.locator("main")).to_contain_text(invoice.reference)
+    deliver_all("journey")
+    [sent] = mailbox.to("finance@example.org")
+    assert sent.attachment(f"{invoice.reference}.pdf") is not None
+
+    press(page, page.get_by_role("link", name="Go to Riverton City Council's page"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverton City Council")
     invoices = page.get_by_role("table", name="Invoices")
     expect(invoices).to_contain_text(invoice.reference)
