@@ -11,6 +11,7 @@ from ep_events.accounts.models import Grant, Role, User
 from ep_events.billing.demo import load_billing_demo
 from ep_events.core.time import utcnow
 from ep_events.extensions import db
+from ep_events.invitations.demo import load_invitation_list_demo
 from ep_events.network_days.demo import load_network_days_demo
 from ep_events.network_orders.demo import link_network_demo_orders
 from ep_events.organisations.models import Organisation, OrganisationKind
@@ -104,4 +105,4 @@ def load_demo_data() -> list[tuple[str, str]]:
 def _demo_extensions():
     """Each domain's demo events (surgery dates, Network Days and their invoices, workshops)."""
     return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders,
-            load_workshops_demo]
+            load_workshops_demo, load_invitation_list_demo]

@@ -43,10 +43,11 @@ def unsubscribe_url(entry: InvitationListEntry) -> str:
     return external_url("invitations.unsubscribe", token=unsubscribe_token(entry))
 
 
-def list_headers(entry: InvitationListEntry) -> dict[str, str]:
-    """The RFC 2369 / RFC 8058 headers for an email to `entry`: one-click https link and a mailto."""
+def list_headers(entry: InvitationListEntry, url: str | None = None) -> dict[str, str]:
+    """The RFC 2369 / RFC 8058 headers for an email to `entry`: one-click https link and a mailto.
+    `url` is the entry's `unsubscribe_url` when the caller has it already (it is not signed twice)."""
     mailto = f"mailto:{entry.programme.contact_email}?subject={quote('unsubscribe')}"
-    return {"List-Unsubscribe": f"<{unsubscribe_url(entry)}>, <{mailto}>",
+    return {"List-Unsubscribe": f"<{url or unsubscribe_url(entry)}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
