@@ -222,7 +222,7 @@ def attendance_page(workshop_id: int, form=None, report_form=None, status=200):
 
 
 
-@bp.route("/workshops/<int:workshop_id>/attendance", methods=["POST"])
+@bp.route("/workshops/<int:workshop_id>/attendance/marks", methods=["POST"])
 def save_attendance(workshop_id: int):
     workshop, denied = _attendance_workshop(workshop_id)
     if denied is not None:

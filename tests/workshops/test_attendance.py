@@ -136,7 +136,7 @@ def test_organiser_marks_attendance_by_hand(app, client, after_world):
         sign_in(client, w.facilitator)
         page = client.get(url).get_data(as_text=True)
         assert "Alice Adams" in page and "Dee Dropped" not in page
-        response = client.post(url, data={f"place_{w.alice_place.id}": "attended",
+        response = client.post(f"{url}/marks", data={f"place_{w.alice_place.id}": "attended",
                                           f"minutes_{w.alice_place.id}": "60",
                                           f"place_{w.bola_place.id}": "did_not_attend"})
         assert response.status_code == 302
@@ -160,7 +160,7 @@ def test_bad_attendance_by_hand_saves_nothing(app, client, after_world):
              "not registered for this workshop"),
             ({f"place_{w.alice_place.id}": "maybe"}, "Not a valid choice"),
         ]:
-            response = client.post(url, data=data)
+            response = client.post(f"{url}/marks", data=data)
             assert response.status_code == 400 and message in response.get_data(as_text=True), data
     assert everyone_unmarked(w)
 
@@ -174,7 +174,7 @@ def test_only_the_programme_staff_mark_attendance(app, client, after_world):
             sign_in(client, person)
             assert client.get(url).status_code == 403
             assert import_file(client, w, REPORT).status_code == 403
-            assert client.post(url, data={f"place_{w.alice_place.id}": "attended"}).status_code == 403
+            assert client.post(f"{url}/marks", data={f"place_{w.alice_place.id}": "attended"}).status_code == 403
             client.post("/sign-out")
         assert client.get("/workshops/2147483647/attendance").status_code in (302, 404)
     assert everyone_unmarked(w)
