@@ -32,8 +32,13 @@ from ep_events.workshops.workshops import (
 
 bp = Blueprint("workshops", __name__)
 
-# W-D's pages after a workshop (resources, feedback): linked only once their blueprint is registered.
+# The pages after a workshop (resources, feedback, attendance) and announcing it live in other modules of
+# this package; they are linked only where their blueprints are registered.
 AFTER_ENDPOINTS = {"resources": "workshop_after.resources", "feedback": "workshop_after.feedback"}
+STAFF_ENDPOINTS = (("Announce it to the invitation list", "workshop_announce.compose"),
+                   ("Resources: slides, handouts and links", "workshop_after.resources"),
+                   ("Attendance", "workshop_after.attendance"),
+                   ("Feedback", "workshop_after.feedback_summary"))
 
 
 def _programme(slug: str) -> Programme:
@@ -318,6 +323,9 @@ def edit_workshop(workshop_id: int):
     return render_template("workshops/workshop_form.html", form=form, programme=workshop.programme,
                            workshop=workshop, editable=editable, registered=confirmed_registrations(workshop),
                            waiting=waitlist.waiting_list(workshop),
+                           staff_links=[(label, url_for(endpoint, workshop_id=workshop.id))
+                                        for label, endpoint in STAFF_ENDPOINTS
+                                        if endpoint in current_app.view_functions],
                            can_organise=can_manage_programme(current_user, workshop.programme)), form_status(form)
 
 

@@ -252,3 +252,17 @@ def test_the_data_download_holds_the_registration_and_waiting_list(client, world
     assert [p["calendar_uid"] for p in data["places"]] == [mine.uid]
     assert [e["workshop"] for e in data["workshop_waiting_lists"]] == ["Managing family time in EP"]
     assert place.uid not in json.dumps(data)
+
+
+def test_the_expire_offers_command_passes_expired_workshop_offers_on(app, world):
+    made = _live(world, capacity=1)
+    place = register(made, world.alice)
+    entry = join_waitlist(made, world.bola)
+    cancel_registration(place, world.alice)
+    entry.offer_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["expire-offers"])
+    assert result.exit_code == 0, result.output
+    assert "workshop offers expired: 1" in result.output
+    db.session.expire_all()
+    assert entry.status is WaitlistStatus.EXPIRED
