@@ -32,11 +32,12 @@ def _workshop(workshop_id: int):
 def _page(workshop: Workshop, form: MailingForm, preview=None, status: int = 200):
     past = [(mailing, url_for("workshop_announce.progress", workshop_id=workshop.id, mailing_id=mailing.id))
             for mailing in announcements.announcements_of(workshop)]
+    count = announcements.subscriber_count(workshop)
     return render_template(
         "workshops/announce.html", workshop=workshop, programme=workshop.programme, form=form, preview=preview,
         heading="Announce a workshop", caption=workshop.title,
         back_url=url_for("workshops.edit_workshop", workshop_id=workshop.id), back_text="Back to the workshop",
-        recipients_count=announcements.subscriber_count(workshop), recipient_noun="subscribers",
+        recipients_count=count, recipient_noun="subscriber" if count == 1 else "subscribers",
         preview_url=url_for("workshop_announce.compose", workshop_id=workshop.id),
         test_url=url_for("workshop_announce.send_test", workshop_id=workshop.id),
         send_url=url_for("workshop_announce.send", workshop_id=workshop.id), past=past,
