@@ -34,6 +34,8 @@ URL_MAX = 2000
 FILENAME_MAX = 200
 # [Content_Types].xml is a few kilobytes; more than this is not an Office file we want to read.
 CONTENT_TYPES_MAX_BYTES = 256 * 1024
+# A large slide deck has a few thousand parts.
+MAX_ZIP_ENTRIES = 20_000
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,20 @@ def read_capped(stream, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _zip_entry_count(content: bytes) -> int | None:
+    """The number of entries the ZIP's end-of-central-directory record declares (None if it has none), read
+    before zipfile lists them all: a ZIP of a million empty entries is refused without parsing it."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))  # the record is in the last 64 KB + 22
+    if end < 0 or end + 22 > len(content):
+        return None
+    return int.from_bytes(content[end + 10:end + 12], "little")
+
+
 def _office_kind(content: bytes) -> FileKind | None:
     """The Office format a ZIP declares as its main part, or None (not a ZIP, no or several main parts)."""
+    entries = _zip_entry_count(content)
+    if entries is None or entries > MAX_ZIP_ENTRIES:  # 0xFFFF: a ZIP64 archive, which no Office file of 20 MB is
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             try:

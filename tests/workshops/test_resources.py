@@ -50,6 +50,16 @@ def multipart(fields: dict) -> dict:
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
+def many_entries_docx(entries: int = 20_001) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/word/document.xml" '
+                                                f'ContentType="{MAIN_PARTS["docx"][1]}"/></Types>')
+        for n in range(entries):
+            archive.writestr(f"p{n}", "")
+    return out.getvalue()
+
+
 def upload(client, workshop, filename: str, content: bytes, title: str = "Slides"):
     return client.post(f"/workshops/{workshop.id}/resources/upload",
                        **multipart({"title": title, "file": FileStorage(io.BytesIO(content), filename)}))
@@ -122,6 +132,7 @@ def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_is_stored(app,
         ("notes.txt", b"hello", "The selected file must be a PDF, PowerPoint (.pptx), Word (.docx) or Excel"),
         ("bomb.docx", office_file("docx", content_types=bomb_types), "The selected file is not a real Word file"),
         ("broken.xlsx", b"PK\x03\x04 not really a zip", "The selected file is not a real Excel file"),
+        ("parts.docx", many_entries_docx(), "The selected file is not a real Word file"),
     ]
     for filename, content, message in cases:
         response = upload(client, w.workshop, filename, content)
