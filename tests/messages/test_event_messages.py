@@ -172,3 +172,21 @@ def test_another_events_message_is_not_found(surgery, client):
     db.session.commit()
     assert client.get(f"/events/{other_date.id}/messages/{mailing_id}").status_code == 404
     assert client.get(f"/events/{surgery_date.id}/messages/{2**31 - 1}").status_code == 404
+
+
+def test_a_one_megabyte_message_gets_the_forms_message_with_csrf_checks_on(surgery, app, client):
+    """The CSRF check reads the form before the view: the larger form limit must already apply to it."""
+    programme, facilitator, surgery_date, people = surgery
+    app.config["WTF_CSRF_ENABLED"] = True
+    html = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    assert client.post("/sign-in", data={"email": facilitator.email, "password": factories.PASSWORD,
+                                         "csrf_token": token}).status_code == 302
+    url = f"/events/{surgery_date.id}/message"
+    page = client.get(url).get_data(as_text=True)
+    form = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),
+            "idempotency_key": _key(page), "subject": "Hello", "body": "a" * 1024 * 1024}
+    response = client.post(f"{url}/send", data=form)
+    assert response.status_code == 400
+    assert "The message must be 50,000 characters or fewer" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Mailing.id))).scalar_one() == 0
