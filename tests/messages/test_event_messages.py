@@ -1,6 +1,7 @@
 """Message everyone booked on an event: the same pages for a surgery date and a Network Day."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,9 +18,12 @@ from ep_events.notifications.outbox import deliver_all
 from ep_events.surgeries.booking_changes import cancel_booking
 from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.models import THEME_LABELS
+from ep_events.workshops.models import WorkshopRegistration
 from tests import factories
 from tests.conftest import sign_in
 from tests.network_days.conftest import build_world, network_day
+from tests.workshops.conftest import build_world as build_workshops_world
+from tests.workshops.conftest import workshop
 
 
 def _key(html: str) -> str:
@@ -190,3 +194,19 @@ def test_a_one_megabyte_message_gets_the_forms_message_with_csrf_checks_on(surge
     assert response.status_code == 400
     assert "The message must be 50,000 characters or fewer" in response.get_data(as_text=True)
     assert db.session.execute(select(func.count(Mailing.id))).scalar_one() == 0
+
+
+def test_a_workshop_organiser_messages_everyone_registered_from_the_workshops_page(app, client, mailbox):
+    world = build_workshops_world()
+    made = workshop(world, now=utcnow(), day=(utcnow() + timedelta(days=30)).date(), capacity=5)
+    for person in (world.alice, world.bola):
+        db.session.add(WorkshopRegistration(event=made, user=person, starts_at=made.starts_at, ends_at=made.ends_at))
+    db.session.commit()
+    _forget_earlier_emails(mailbox)
+    sign_in(client, world.facilitator)
+    assert f"/events/{made.id}/message" in client.get(f"/workshops/manage/{made.id}").get_data(as_text=True)
+    url = f"/events/{made.id}/message"
+    assert client.post(f"{url}/send", data=_compose(client, url)).status_code == 302
+    queue_all()
+    deliver_all("test")
+    assert sorted(m.recipients[0] for m in mailbox.messages) == ["alice@example.org", "bola@example.org"]
