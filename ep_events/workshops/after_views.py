@@ -1,7 +1,7 @@
 """After a workshop: its resources (registrants and the programme's staff), feedback (registrants give it,
 organisers read it) and attendance (by hand or from a Teams attendance report)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from ep_events.accounts.policy import staff_page
@@ -30,6 +30,13 @@ def _workshop(workshop_id: int) -> Workshop:
     return workshop
 
 
+def _workshop_url(workshop: Workshop) -> str | None:
+    """The workshop's own page (the workshops blueprint), where it is registered."""
+    if "workshops.workshop_page" not in current_app.view_functions:
+        return None
+    return url_for("workshops.workshop_page", slug=workshop.programme.slug, workshop_id=workshop.id)
+
+
 def _signed_in():
     """Anonymous visitors are sent to sign in (the response to return), else None."""
     return None if current_user.is_authenticated else login_manager.unauthorized()
@@ -55,7 +62,8 @@ def resources_page(workshop_id: int, file_form=None, link_form=None, status=200)
                            size_label=resources.size_label, max_size=resources.size_label(resources.upload_max_bytes()),
                            can_read_feedback=can_share,
                            feedback_open=feedback.feedback_open(workshop),
-                           is_registrant=resources.is_registrant(current_user, workshop)), status
+                           is_registrant=resources.is_registrant(current_user, workshop),
+                           workshop_url=_workshop_url(workshop)), status
 
 
 
