@@ -8,7 +8,7 @@ checks everything once more under its lock, so a tampered or stale review page c
 
 from functools import partial
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,8 +32,8 @@ from ep_events.network_days.memberships import (
     membership_year_of,
 )
 from ep_events.network_days.models import PROGRAMME_KIND, NetworkDay
-from ep_events.network_days.waitlist import held_for
-from ep_events.network_orders.forms import BuyExtraPlacesForm, BuyMembershipForm
+from ep_events.network_days.waitlist import active_entry, held_for, join_waitlist, leave_waitlist
+from ep_events.network_orders.forms import BuyExtraPlacesForm, BuyMembershipForm, JoinWaitlistForm, LeaveWaitlistForm
 from ep_events.network_orders.purchases import (
     buy_extra_places,
     buy_membership,
@@ -217,11 +217,14 @@ def _free_for(network_day: NetworkDay, agency) -> int:
     return free_places(network_day) + held_for(network_day, agency)
 
 
-def _places_page(programme, agency, network_day, form, now, free: int):
+def _places_page(programme, agency, network_day, form, now, free: int, waitlist_form=None):
     unit = _quote_or_none(programme, BillingItem.EXTRA_PLACE, 1, extra_places_description(network_day), now)
+    waitlist_form = waitlist_form or JoinWaitlistForm()
     return render_template("network_orders/buy_places.html", programme=programme, agency=agency,
                            network_day=network_day, form=form, free=free, unit=unit,
-                           started=network_day.starts_at <= now), form_status(form)
+                           started=network_day.starts_at <= now, waiting=active_entry(network_day, agency),
+                           waitlist_form=waitlist_form, leave_form=LeaveWaitlistForm(prefix="leave")), \
+        form_status(form, waitlist_form)
 
 
 @bp.route("/network-days/<slug>/days/<int:day_id>/agencies/<int:org_id>/places/new", methods=["GET", "POST"])
@@ -296,3 +299,49 @@ def order_confirmed(slug: str, org_id: int, order_id: int):
     return render_template("network_orders/buy_confirmed.html", programme=programme, agency=agency, order=order,
                            invoice=order.invoice, is_membership=order.lines[0].item is BillingItem.MEMBERSHIP,
                            account_url=url_for("network_account.agency_account", slug=slug, org_id=org_id))
+
+
+# --- The waiting list of a full day ---------------------------------------------------------------------------
+
+@bp.route("/network-days/<slug>/days/<int:day_id>/agencies/<int:org_id>/waitlist", methods=["POST"])
+@sends_email
+def join_day_waitlist(slug: str, day_id: int, org_id: int):
+    programme, agency, denied = _buying_for(slug, org_id)
+    if denied is not None:
+        return denied
+    network_day = _day_for_buying(programme, day_id)
+    form = JoinWaitlistForm()
+    if form.validate_on_submit():
+        ok, entry = form.apply(lambda: join_waitlist(current_user, network_day, agency, form.quantity.data))
+        if ok:
+            flash(f"{agency.name} is on the waiting list for {entry.quantity} "
+                  f"{'place' if entry.quantity == 1 else 'places'}. We have emailed you to confirm, and will email "
+                  "you when places free up.", "success")
+            return redirect(url_for(".buy_places_page", slug=slug, day_id=day_id, org_id=org_id))
+    free = _free_for(network_day, agency)
+    if free > 0:  # places came free meanwhile: buy them instead
+        flash(next(iter(form.quantity.errors), "There is room on this Network Day: buy the places now"), "error")
+        return redirect(url_for(".buy_places_page", slug=slug, day_id=day_id, org_id=org_id))
+    # The day is full, so the page shows only the waiting-list form: it is the page's form (its error summary).
+    return _places_page(programme, agency, network_day, form, utcnow(), free, waitlist_form=form)
+
+
+@bp.route("/network-days/<slug>/days/<int:day_id>/agencies/<int:org_id>/waitlist/leave", methods=["POST"])
+def leave_day_waitlist(slug: str, day_id: int, org_id: int):
+    programme, agency, denied = _buying_for(slug, org_id)
+    if denied is not None:
+        return denied
+    network_day = _day_for_buying(programme, day_id)
+    entry = active_entry(network_day, agency)
+    if entry is None:
+        abort(404)
+    if LeaveWaitlistForm(prefix="leave").validate_on_submit():
+        try:
+            leave_waitlist(current_user, entry)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{agency.name} has left the waiting list.", "success")
+    return redirect(url_for(".buy_places_page", slug=slug, day_id=day_id, org_id=org_id))

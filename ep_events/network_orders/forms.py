@@ -148,6 +148,19 @@ class BuyExtraPlacesForm(BillingForm):
                                     NumberRange(1, max(free, 1), message=message)]
         return self
 
+
+
+class JoinWaitlistForm(Form):
+    """How many extra places the agency waits for on a full day (the service bounds the number)."""
+
+    quantity = QuantityField("Number of places you need", widget=GovTextInput(),
+                             validators=[InputRequired("Enter the number of places you need")])
+    submit = SubmitField("Join the waiting list", widget=GovSubmitInput())
+
+
+class LeaveWaitlistForm(Form):
+    submit = SubmitField("Leave the waiting list", widget=GovSubmitInput())
+
 # --- end of buying forms -----------------------------------------------------------------------------------
 
 
