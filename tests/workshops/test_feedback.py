@@ -8,8 +8,9 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from ep_events.extensions import db
+from ep_events.workshops.after_demo import load_after_demo
 from ep_events.workshops.feedback import FeedbackAnswers, save_feedback
-from ep_events.workshops.models import WorkshopFeedback
+from ep_events.workshops.models import WorkshopFeedback, WorkshopResource
 from tests.conftest import sign_in
 from tests.workshops.after_fixtures import AFTER, BEFORE, FEEDBACK_CLOSED, LAST_FEEDBACK_MOMENT, after_world_for
 
@@ -145,3 +146,13 @@ def test_what_people_wrote_is_for_the_programme_organisers_only(app, client, aft
         assert client.get(summary).status_code == 403
         assert client.get(f"/workshops/{w.workshop.id}/feedback.csv").status_code == 403
         client.post("/sign-out")
+
+
+def test_the_demo_of_a_past_workshop_has_a_link_attendance_and_feedback_once(app, after_world):
+    w = after_world
+    load_after_demo(w.workshop, w.organiser, w.alice)
+    load_after_demo(w.workshop, w.organiser, w.alice)
+    db.session.commit()
+    assert db.session.execute(select(func.count(WorkshopResource.id))).scalar_one() == 1
+    assert responses() == 1
+    assert w.bola_place.attendance.value == "attended"
