@@ -304,7 +304,7 @@ def test_an_agency_admin_buys_the_last_extra_place_and_then_the_day_says_it_is_f
 
     full = text_of(client.get(places_url(buy_world)).get_data(as_text=True))
     assert "This Network Day is full" in full
-    assert "Email the organisers at ep-network@example.org to join the waiting list" in full
+    assert "Join the waiting list" in full
     again = client.post(places_url(buy_world, page="confirm"), data=carried)
     assert again.status_code == 400
     assert "There is a problem" in text_of(again.get_data(as_text=True))
