@@ -14,10 +14,11 @@ from ep_events.extensions import db
 from ep_events.workshops.models import Workshop, WorkshopRegistration, WorkshopWaitlistEntry
 from ep_events.workshops.registrations import register
 from ep_events.workshops.waitlist import join_waitlist, offer_freed_places
-from ep_events.workshops.workshops import create_workshop, publish_workshop
+from ep_events.workshops.workshops import cancel_workshop, create_workshop, publish_workshop
 from tests import factories
 from tests.conftest import sign_in
 from tests.crawl import sign_in_demo_user
+from tests.html_validator import PageFolder
 from tests.workshops.conftest import TEAMS_URL, details
 
 # The pages run on the real clock: the workshops here are set well ahead of it.
@@ -256,3 +257,35 @@ def test_the_manage_page_links_to_the_workshops(client, app):
     text = _text(client.get("/workshops/pds-workshops/manage"))
     assert "Managing family time in EP" in text and "Hope boxes" in text
     assert "Early permanence for panel members" in text
+
+
+def test_the_workshop_pages_are_valid_html_in_each_state(client, world, tmp_path):
+    pages = PageFolder(tmp_path / "pages")
+    made = _upcoming(world, capacity=1)
+    place = register(made, world.bola)
+    entry = join_waitlist(made, world.alice)
+    db.session.commit()
+    sign_in(client, world.alice)
+    pages.save("list full", client.get("/workshops/pds-workshops").get_data())
+    pages.save("workshop waiting", client.get(_page(made)).get_data())
+    place.cancel(utcnow(), world.bola)
+    offer_freed_places(made)
+    db.session.commit()
+    pages.save("workshop offered", client.get(_page(made)).get_data())
+    pages.save("offer", client.get(f"/workshops/offers/{entry.id}").get_data())
+    taken = client.post(f"/workshops/offers/{entry.id}", follow_redirects=True)
+    pages.save("registration", taken.get_data())
+    pages.save("offer closed", client.get(f"/workshops/offers/{entry.id}").get_data())
+    registration = db.session.query(WorkshopRegistration).filter_by(user_id=world.alice.id).one()
+    cancelled = client.post(f"/workshops/registrations/{registration.id}/cancel",
+                            data={"return_to": "registration"}, follow_redirects=True)
+    pages.save("registration cancelled", cancelled.get_data())
+    client.post("/sign-out")
+    sign_in(client, world.organiser)
+    pages.save("edit with people", client.get(f"/workshops/manage/{made.id}").get_data())
+    pages.save("cancel", client.get(f"/workshops/manage/{made.id}/cancel").get_data())
+    cancel_workshop(world.organiser, made, "Sorry")
+    db.session.commit()
+    pages.save("cancelled workshop", client.get(_page(made)).get_data())
+    pages.save("edit cancelled", client.get(f"/workshops/manage/{made.id}").get_data())
+    assert pages.errors() == []
