@@ -1,6 +1,7 @@
 """Demo workshops for the Adoption England P&SD programme: two to come ("Managing family time in EP" and "Hope
-boxes") and one past, with the demo practitioner registered on the first and on the past one. Dates are
-relative to now, with margins; running it twice adds nothing."""
+boxes") and one past, with the demo practitioner registered on the first and on the past one; the past one has
+a shared resource, attendance and the practitioner's feedback (after_demo.py). Dates are relative to now, with
+margins; running it twice adds nothing."""
 
 from datetime import time, timedelta
 
@@ -10,6 +11,7 @@ from ep_events.accounts.models import User
 from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import ProgrammeStatus
+from ep_events.workshops.after_demo import load_after_demo
 from ep_events.workshops.models import Workshop
 from ep_events.workshops.registrations import register
 from ep_events.workshops.workshops import WorkshopDetails, create_workshop, publish_workshop
@@ -58,4 +60,6 @@ def load_workshops_demo(programmes: dict, organisations: dict) -> None:
         publish_workshop(organiser, workshop, now=then)
         if registered:
             register(workshop, practitioner, now=then)
+        if offset < 0:  # after it: a shared link, attendance and the practitioner's feedback
+            load_after_demo(workshop, organiser, practitioner)
     db.session.flush()
