@@ -102,8 +102,7 @@ def start_double_opt_in(entry: InvitationListEntry, now: datetime) -> None:
     entry.status = ListEntryStatus.PENDING
     entry.confirm_token_hash = hash_token(token)
     entry.confirm_expires_at = now + CONFIRM_FOR
-    db.session.flush()
-    emails.send_confirm_link(entry, token)
+    emails.send_confirm_link(entry, token)  # queue_email flushes the entry with its message
 
 
 def join_list(programme, details: JoinDetails, now: datetime | None = None) -> InvitationListEntry:
