@@ -15,6 +15,7 @@ from bench.loadgen import HttpSession, percentile_ms, run_load
 from bench.network_seed import NETWORK_SMALL, NETWORK_YEAR, seed_network
 from bench.seed import PASSWORD, SMALL, YEAR, seed
 from bench.server import gunicorn, worker_deaths
+from bench.workshop_seed import WORKSHOPS_SMALL, WORKSHOPS_YEAR, seed_workshops
 from ep_events import create_app
 from ep_events.extensions import db
 
@@ -95,12 +96,20 @@ def main() -> None:
         log(f"seeded Network Days: {network.days} days of membership years {network.years[0]} to "
             f"{network.years[-1]}, {network.agencies} agencies, {network.memberships} memberships, {network.orders} "
             f"orders and invoices, {network.payments} payments, {network.places} places, {network.users} users")
+        started = time.perf_counter()
+        with big.app_context():
+            workshops = seed_workshops(WORKSHOPS_YEAR, password_hash)
+        log(f"seeded workshops in {time.perf_counter() - started:.1f} s: {workshops.workshops} workshops "
+            f"({workshops.published_upcoming} published to come), {workshops.registrations} registrations "
+            f"({workshops.confirmed} confirmed), {workshops.waitlist_entries} waiting-list entries, "
+            f"{workshops.feedback} feedback")
 
         close(big)
         small = in_process_app(small_url)
         with small.app_context():
             seed(SMALL, password_hash)
             seed_network(NETWORK_SMALL, password_hash)
+            seed_workshops(WORKSHOPS_SMALL, password_hash)
         close(small)
         picker_path = f"/surgeries/{seeded.slug}"
         report("slot_picker_queries", queries.count_in_child(big_url, picker_path))
@@ -108,6 +117,9 @@ def main() -> None:
         network_path = f"/network-days/{network.slug}"
         report("network_days_page_queries", queries.count_in_child(big_url, network_path))
         report("network_days_page_queries_small", queries.count_in_child(small_url, network_path))
+        workshops_path = f"/workshops/{workshops.slug}"  # workshops.programme_workshops, anonymous
+        report("workshops_page_queries", queries.count_in_child(big_url, workshops_path))
+        report("workshops_page_queries_small", queries.count_in_child(small_url, workshops_path))
         # The agency account page (network_account.agency_account), signed in as the agency's admin.
         agency_path = f"/network-days/{network.slug}/agencies/{network.agency_id}"
         try:
@@ -123,7 +135,8 @@ def main() -> None:
             f"{ROUNDS} turns of {ROUND_SECONDS:.0f} s each")
         # My bookings and the agency account page (signed in) take their turns with the others, so a machine
         # whose speed drifts slows them all alike and the ratios compare like with like.
-        compared = {"bare": "/bench/bare", "picker": picker_path, "mine": MY_BOOKINGS, "network": network_path}
+        compared = {"bare": "/bench/bare", "picker": picker_path, "mine": MY_BOOKINGS, "network": network_path,
+                    "workshops": workshops_path}
         if agency_path:
             compared["agency"] = agency_path
         gunicorn_log = tmp / "gunicorn.log"
@@ -172,6 +185,10 @@ def main() -> None:
         report("agency_account_page_rps", agency.rps if agency else "n/a")
         report("agency_account_page_vs_bare_ratio", agency.rps / bare.rps if agency and bare.rps else "n/a")
         report("agency_account_page_p95_ms", agency.percentile_ms(95) if agency else "n/a")
+        shops = turns["workshops"]
+        report("workshops_page_rps", shops.rps)
+        report("workshops_page_vs_bare_ratio", shops.rps / bare.rps if bare.rps else float("nan"))
+        report("workshops_page_p95_ms", shops.percentile_ms(95))
         report("personal_feed_200_ms", percentile_ms(feed_times, 95))
         report("http_errors", sum(turn.errors for turn in turns.values()) + feed_failures)
         report("gunicorn_worker_deaths", deaths)
