@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError
@@ -118,8 +119,15 @@ def join_list(programme, details: JoinDetails, now: datetime | None = None) -> I
             and entry.confirm_expires_at - CONFIRM_FOR + RESEND_AFTER > now:
         return entry  # a link went out minutes ago: do not flood the inbox
     if entry is None:
-        entry = InvitationListEntry(programme=programme, email=details.email, created_at=now, token_version=0)
-        db.session.add(entry)
+        entry = InvitationListEntry(programme=programme, email=details.email, name=details.name, created_at=now,
+                                    token_version=0)
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+        except IntegrityError:
+            # The same address joined in a request that committed after our look-up (a double submit): that
+            # request sends the link, and this one answers the same page.
+            return entry_for(programme, details.email)
     # New, pending, unsubscribed or expired: the details typed now, and a new double opt-in. An unsubscribed
     # address stays suppressed until the link is used.
     entry.name, entry.organisation_name, entry.role = details.name, details.organisation_name, details.role

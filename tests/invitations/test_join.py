@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ep_events.extensions import db
+from ep_events.invitations import entries as entries_module
 from ep_events.invitations.consent import WORDING_VERSION
 from ep_events.invitations.entries import expire_pending_entries
 from ep_events.invitations.models import ConsentSource, ListEntryStatus, SuppressedAddress
@@ -184,3 +185,19 @@ def test_the_confirm_email_is_blanked_in_the_outbox_once_sent(client, world, del
     db.session.refresh(message)
     assert message.after_sending is AfterSending.BLANK_BODIES
     assert "/lists/confirm/" not in (message.body_text or "")
+
+
+def test_a_double_submit_racing_past_the_look_up_answers_the_same_page_without_an_error(
+        client, world, deliver, monkeypatch):
+    _join(client)
+    real_entry_for = entries_module.entry_for
+    calls = []
+
+    def missed_once(programme, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real_entry_for(programme, email)
+
+    monkeypatch.setattr(entries_module, "entry_for", missed_once)
+    response = _join(client)
+    assert response.status_code == 302 and response.headers["Location"].endswith(CHECK_EMAIL)
+    assert len(entries()) == 1 and len(deliver()) == 1
