@@ -4,9 +4,9 @@ and taking a place."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, union_all, update
 
-from ep_events.bookings.models import Event, PlaceStatus, WaitlistStatus
+from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, WaitlistStatus
 from ep_events.extensions import db
 from ep_events.workshops import emails
 from ep_events.workshops.models import Workshop, WorkshopRegistration, WorkshopWaitlistEntry
@@ -44,11 +44,26 @@ def offers_held(workshops: list[Workshop]) -> dict[int, int]:
         .group_by(WorkshopWaitlistEntry.event_id)).all())
 
 
+# Places taken or held per workshop in one statement, built once (the public list reads it on every request):
+# confirmed registrations and offered waiting-list places, from the shared tables by kind.
+_TAKEN_OR_HELD = union_all(
+    select(Place.event_id, func.count(Place.id)).where(
+        Place.event_id.in_(bindparam("ids", expanding=True)), Place.kind == "workshop_registration",
+        Place.status == PlaceStatus.CONFIRMED).group_by(Place.event_id),
+    select(WaitlistEntry.event_id, func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.event_id.in_(bindparam("ids", expanding=True)), WaitlistEntry.kind == "workshop_waitlist_entry",
+        WaitlistEntry.status == WaitlistStatus.OFFERED).group_by(WaitlistEntry.event_id))
+
+
 def places_left_for(workshops: list[Workshop]) -> dict[int, int]:
     """Per workshop id, the places anyone may still take (never below 0): the one rule for free places,
-    used by the public pages, the API, registering and the waiting list. Two statements for any number."""
-    taken, held = places_taken(workshops), offers_held(workshops)
-    return {w.id: max((w.capacity or 0) - taken.get(w.id, 0) - held.get(w.id, 0), 0) for w in workshops}
+    used by the public pages, the API, registering and the waiting list. One statement for any number."""
+    if not workshops:
+        return {}
+    used: dict[int, int] = {}
+    for event_id, count in db.session.execute(_TAKEN_OR_HELD, {"ids": [w.id for w in workshops]}):
+        used[event_id] = used.get(event_id, 0) + count
+    return {w.id: max((w.capacity or 0) - used.get(w.id, 0), 0) for w in workshops}
 
 
 def places_left(workshop: Workshop) -> int:

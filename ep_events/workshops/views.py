@@ -10,6 +10,7 @@ from ep_events.accounts.policy import can_facilitate_programme, can_manage_progr
 from ep_events.bookings.models import EventStatus, WaitlistStatus
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import form_status
+from ep_events.core.inputs import page_arg
 from ep_events.core.limits import sends_email
 from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db
@@ -31,6 +32,8 @@ from ep_events.workshops.workshops import (
 )
 
 bp = Blueprint("workshops", __name__)
+
+WORKSHOPS_PER_PAGE = 10  # on the public list of a programme's workshops
 
 # The pages after a workshop (resources, feedback, attendance) and announcing it live in other modules of
 # this package; they are linked only where their blueprints are registered.
@@ -76,9 +79,14 @@ def _after_links(workshop: Workshop, registration) -> list[tuple[str, str]]:
 def programme_workshops(slug: str):
     programme = _programme(slug)
     now = utcnow()
-    workshops = upcoming_workshops(programme, now)
+    page = page_arg("page", last=9_999)
+    # A page of the workshops to come (a year's programme is a hundred): one more read says whether there are later.
+    workshops = upcoming_workshops(programme, now, limit=WORKSHOPS_PER_PAGE + 1,
+                                   offset=(page - 1) * WORKSHOPS_PER_PAGE)
+    has_later, workshops = len(workshops) > WORKSHOPS_PER_PAGE, workshops[:WORKSHOPS_PER_PAGE]
     return render_template("workshops/list.html", programme=programme, workshops=workshops,
-                           left=places_left_for(workshops), now=now, past=past_workshops(programme, now, limit=5),
+                           left=places_left_for(workshops), now=now, page=page, has_later=has_later,
+                           past=past_workshops(programme, now, limit=5) if page == 1 else [],
                            can_manage=can_facilitate_programme(current_user, programme))
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ep_events.accounts.policy import can_facilitate_programme, can_manage_programme
 from ep_events.bookings.models import EventStatus, PlaceStatus, WaitlistStatus
@@ -229,18 +229,26 @@ def cancel_workshop(actor, workshop: Workshop, message: str, now: datetime | Non
     return told
 
 
-def upcoming_workshops(programme, now: datetime) -> list[Workshop]:
-    """The programme's published workshops that have not ended, soonest first."""
-    return list(db.session.execute(select(Workshop).where(
-        Workshop.programme_id == programme.id, Workshop.status == EventStatus.PUBLISHED,
-        Workshop.ends_at > now).order_by(Workshop.starts_at, Workshop.id)).scalars())
+# The public list's reads, built once (it reads them on every request).
+_PUBLISHED = select(Workshop).where(Workshop.programme_id == bindparam("programme_id"),
+                                    Workshop.status == EventStatus.PUBLISHED)
+_UPCOMING = (_PUBLISHED.where(Workshop.ends_at > bindparam("now")).order_by(Workshop.starts_at, Workshop.id)
+             .offset(bindparam("offset")))
+_UPCOMING_PAGE = _UPCOMING.limit(bindparam("limit"))
+_PAST = (_PUBLISHED.where(Workshop.ends_at <= bindparam("now"))
+         .order_by(Workshop.starts_at.desc(), Workshop.id.desc()).limit(bindparam("limit")))
+
+
+def upcoming_workshops(programme, now: datetime, limit: int | None = None, offset: int = 0) -> list[Workshop]:
+    """The programme's published workshops that have not ended, soonest first (`limit` of them after `offset`,
+    for a page of the list)."""
+    return list(db.session.execute(_UPCOMING if limit is None else _UPCOMING_PAGE, {
+        "programme_id": programme.id, "now": now, "offset": offset, "limit": limit}).scalars())
 
 
 def past_workshops(programme, now: datetime, limit: int = 20) -> list[Workshop]:
     """The programme's published workshops that have ended, latest first."""
-    return list(db.session.execute(select(Workshop).where(
-        Workshop.programme_id == programme.id, Workshop.status == EventStatus.PUBLISHED,
-        Workshop.ends_at <= now).order_by(Workshop.starts_at.desc(), Workshop.id.desc()).limit(limit)).scalars())
+    return list(db.session.execute(_PAST, {"programme_id": programme.id, "now": now, "limit": limit}).scalars())
 
 
 @dataclass(frozen=True)
