@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from ep_events.extensions import db
 from ep_events.workshops.registrations import register
 from ep_events.workshops.views import WORKSHOPS_PER_PAGE
+from tests import factories
 from tests.workshops.conftest import JUNE_DAY, NOW, workshop
 
 
@@ -42,3 +43,11 @@ def test_the_list_shows_ten_workshops_a_page_with_earlier_and_later_links(app, c
     assert beyond.status_code == 200 and "There are no more workshops open at the moment." in beyond.get_data(
         as_text=True)
     assert nonsense.status_code == 200 and _titles(nonsense) == _titles(first)  # an impossible page is the first
+
+
+def test_the_public_list_leads_to_the_invitation_list(client, app):
+    factories.programme(kind="workshops", slug="pds-workshops", name="Adoption England P&SD workshops")
+    db.session.commit()
+    page = client.get("/workshops/pds-workshops").get_data(as_text=True)
+    assert 'href="/lists/pds-workshops/join"' in page
+    assert client.get("/lists/pds-workshops/join").status_code == 200
