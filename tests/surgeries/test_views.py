@@ -192,8 +192,11 @@ def test_facilitator_sees_bookings_with_outlines_but_the_csv_has_none(client, wo
 def test_facilitator_creates_previews_removes_a_slot_and_publishes_a_date(client, world):
     from datetime import timedelta
 
+    from ep_events.core.working_days import next_working_day
+
     sign_in(client, world["facilitator"])
-    day = (utcnow() + timedelta(days=40)).date()
+    # Surgeries run on working days: 40 days ahead can be a weekend or a bank holiday.
+    day = next_working_day((utcnow() + timedelta(days=40)).date())
     response = client.post("/surgeries/mtc/manage/dates/new",
                            data={"day": [str(day.day), str(day.month), str(day.year)], "session": "pm"})
     assert response.status_code == 302
