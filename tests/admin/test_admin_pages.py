@@ -217,7 +217,7 @@ def test_admin_adds_a_programme_and_it_is_audited(admin_client):
 
 
 def test_a_kind_of_programme_the_site_does_not_run_cannot_be_chosen(admin_client):
-    response = admin_client.post("/admin/programmes/new", data=PROGRAMME_FORM | {"kind": "workshops"})
+    response = admin_client.post("/admin/programmes/new", data=PROGRAMME_FORM | {"kind": "cpd_courses"})
     assert response.status_code == 400
     assert "govuk-error-summary" in response.get_data(as_text=True)
     assert db.session.execute(select(Programme)).first() is None
