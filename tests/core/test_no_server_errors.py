@@ -168,7 +168,9 @@ def sqlite_world(tmp_path_factory, smtp_server):
 @pytest.fixture(scope="module")
 def postgres_world(postgres_url, smtp_server):
     """A database built once and used as the template of each route's own copy."""
-    name = "ep_no_500_template"
+    # One per test process: with the suite on two processes and one PostgreSQL server, a shared name would let
+    # one process drop the template the other is copying.
+    name = f"ep_no_500_template_{os.getpid()}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
