@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect
-from wtforms import DateField, SelectField
+from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ep_events.core.errors import DomainError
@@ -88,3 +88,24 @@ class OrganisationSelectField(SelectField):
 def form_status(*forms) -> int:
     """The status of a page showing forms: 400 when one failed validation (its error summary shows), else 200."""
     return 400 if any(form.errors for form in forms) else 200
+
+
+class MinutesField(IntegerField):
+    """Minutes attended, in ASCII digits ('١' and '²' are not numbers here); one message for anything else."""
+
+    def __init__(self, label, person: str, longest: int, **kwargs):
+        self.person, self.longest = person, longest
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 5):
+            self.data = None
+            raise ValueError(self.message())
+        self.data = int(text)
+
+    def message(self) -> str:
+        return f"Enter the minutes {self.person} attended, a whole number between 1 and {self.longest}"

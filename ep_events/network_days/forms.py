@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ep_events.bookings.models import Attendance
-from ep_events.core.forms import Form, GovDateField
+from ep_events.core.forms import Form, GovDateField, MinutesField
 from ep_events.core.time import clock, parse_clock, to_uk, uk_to_utc
 from ep_events.network_days.attendance import AttendanceMark, day_minutes
 from ep_events.network_days.days import DayDetails
@@ -132,27 +132,6 @@ class CancelDayForm(Form):
 
 class AcceptPlaceForm(Form):
     submit = SubmitField("Accept the place", widget=GovSubmitInput())
-
-
-class MinutesField(IntegerField):
-    """Minutes attended, in ASCII digits ('١' and '²' are not numbers here); one message for anything else."""
-
-    def __init__(self, label, person: str, longest: int, **kwargs):
-        self.person, self.longest = person, longest
-        super().__init__(label, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip()
-        if not (text.isascii() and text.isdigit() and len(text) <= 5):
-            self.data = None
-            raise ValueError(self.message())
-        self.data = int(text)
-
-    def message(self) -> str:
-        return f"Enter the minutes {self.person} attended, a whole number between 1 and {self.longest}"
 
 
 class DayAttendanceForm(Form):

@@ -10,12 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ep_events.bookings.models import Attendance
-from ep_events.core.forms import Form
+from ep_events.core.forms import Form, MinutesField
 from ep_events.workshops.attendance import AttendanceMark, workshop_minutes
 from ep_events.workshops.feedback import TEXT_MAX, FeedbackAnswers
 from ep_events.workshops.models import Workshop
@@ -78,27 +78,6 @@ class FeedbackForm(Form):
     def answers(self) -> FeedbackAnswers:
         return FeedbackAnswers(usefulness=int(self.usefulness.data), relevance=int(self.relevance.data),
                                do_differently=self.do_differently.data or "", comments=self.comments.data or "")
-
-
-class MinutesField(IntegerField):
-    """Minutes attended, in ASCII digits ('١' and '²' are not numbers here); one message for anything else."""
-
-    def __init__(self, label, person: str, longest: int, **kwargs):
-        self.person, self.longest = person, longest
-        super().__init__(label, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip()
-        if not (text.isascii() and text.isdigit() and len(text) <= 5):
-            self.data = None
-            raise ValueError(self.message())
-        self.data = int(text)
-
-    def message(self) -> str:
-        return f"Enter the minutes {self.person} attended, a whole number between 1 and {self.longest}"
 
 
 class WorkshopAttendanceForm(Form):
