@@ -32,6 +32,8 @@ class ProgrammeKindSpec(Protocol):
 
     key: str
     label: str
+    # The type of CPD its events are on a Social Work England CPD record (e.g. "Peer learning session").
+    cpd_type: str
     event_identity: str
     place_identity: str
     waitlist_identity: str | None

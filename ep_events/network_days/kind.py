@@ -23,6 +23,7 @@ REMINDER_HOURS = [24]
 class NetworkDays:
     key = PROGRAMME_KIND
     label = "Network Days"
+    cpd_type = "Network event"
     event_identity = "network_day"
     place_identity = "network_place"
     waitlist_identity = None

@@ -28,6 +28,7 @@ from ep_events.surgeries.settings import reminder_hours
 class PracticeSurgeries:
     key = PROGRAMME_KIND
     label = "Practice surgeries"
+    cpd_type = "Peer learning session"
     event_identity = "surgery_date"
     place_identity = "surgery_booking"
     waitlist_identity = "surgery_waitlist_entry"

@@ -27,6 +27,7 @@ from ep_events.workshops.rules import REMINDER_HOURS
 class Workshops:
     key = PROGRAMME_KIND
     label = "Workshops"
+    cpd_type = "Workshop/webinar"
     event_identity = "workshop"
     place_identity = "workshop_registration"
     waitlist_identity = "workshop_waitlist_entry"

@@ -52,6 +52,7 @@ class CirclePlace(Place):
 class ReadingCircles:
     key = KEY
     label = "Reading circles"
+    cpd_type = "Other"
     event_identity = "test_circle"
     place_identity = "test_circle_place"
     waitlist_identity = None
