@@ -1,6 +1,5 @@
 """Network Days as organisers run them: create and edit (UK times in, UTC stored), publish, cancel."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -28,8 +27,7 @@ from ep_events.network_days.rules import (
 )
 from ep_events.network_days.waitlist import offer_freed_places
 from ep_events.notifications.teams import validate_teams_url
-
-_STANDARD = re.compile(r"S[0-9]{1,2}")
+from ep_events.standards import validate_codes
 
 
 @dataclass(frozen=True)
@@ -84,19 +82,13 @@ def _checked(details: DayDetails, now: datetime) -> dict:
     topics = (details.topics or "").strip()
     if len(topics) > TOPICS_MAX:
         raise DomainError(f"The topics must be {TOPICS_MAX} characters or fewer", field="topics")
-    standards = []
-    for code in details.practice_standards:
-        code = (code or "").strip().upper()
-        if not _STANDARD.fullmatch(code):
-            raise DomainError("Practice standards are written S1, S2 and so on", field="practice_standards")
-        if code not in standards:
-            standards.append(code)
+    standards = validate_codes(details.practice_standards)
     deadline = details.rename_deadline or default_rename_deadline(starts_at)
     if deadline >= starts_at:
         raise DomainError("Renaming must close before the Network Day starts", field="rename_deadline")
     return {"title": title, "starts_at": starts_at, "ends_at": ends_at, "capacity": details.capacity,
             "venue": venue, "online_url": online_url, "topics": topics,
-            "practice_standards": sorted(standards, key=lambda c: int(c[1:])), "rename_deadline": deadline}
+            "practice_standards": list(standards), "rename_deadline": deadline}
 
 
 def _organiser_only(actor, programme) -> None:

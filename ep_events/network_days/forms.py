@@ -22,8 +22,8 @@ from ep_events.network_days.attendance import AttendanceMark, day_minutes
 from ep_events.network_days.days import DayDetails
 from ep_events.network_days.models import NetworkDay
 from ep_events.network_days.rules import MAX_CAPACITY, MIN_CAPACITY, TITLE_MAX, TOPICS_MAX, default_rename_deadline
+from ep_events.standards import standard_choices
 
-PRACTICE_STANDARDS = [f"S{n}" for n in range(1, 9)]  # EP National Practice Standards S1 to S8
 TIME_NAMES = {"starts": "start time", "ends": "end time", "rename_deadline_time": "time renaming closes"}
 
 
@@ -61,7 +61,7 @@ class NetworkDayForm(Form):
                                                                   "or fewer")])
     practice_standards = SelectMultipleField("Practice standards it addresses (optional)",
                                              widget=GovCheckboxesInput(),
-                                             choices=[SelectChoice(c, c) for c in PRACTICE_STANDARDS],
+                                             choices=[SelectChoice(c, label) for c, label in standard_choices()],
                                              validators=[Optional()])
     capacity = CapacityField("Number of places", widget=GovTextInput(), validators=[
         InputRequired("Enter the number of places"),

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ep_events.core.forms import Form, GovDateField
 from ep_events.core.time import clock, parse_clock, to_uk, uk_to_utc
+from ep_events.standards import standard_choices
 from ep_events.workshops.models import Workshop
 from ep_events.workshops.rules import (
     AUDIENCE_MAX,
@@ -21,7 +22,6 @@ from ep_events.workshops.rules import (
     DESCRIPTION_MAX,
     MAX_CAPACITY,
     MIN_CAPACITY,
-    PRACTICE_STANDARDS,
     TITLE_MAX,
     TOPIC_MAX,
 )
@@ -72,7 +72,7 @@ class WorkshopForm(Form):
                                                                             "characters or fewer")])
     practice_standards = SelectMultipleField("Practice standards it addresses (optional)",
                                              widget=GovCheckboxesInput(),
-                                             choices=[SelectChoice(c, c) for c in PRACTICE_STANDARDS],
+                                             choices=[SelectChoice(c, label) for c, label in standard_choices()],
                                              validators=[Optional()])
     registration_closes = GovDateField("Date registration closes (optional)",
                                        description="Leave empty to take registrations until the workshop starts.",

@@ -15,7 +15,6 @@ CANCEL_MESSAGE_MAX = 1000
 LONGEST_HOURS = 12  # a workshop is a session on one day, not a course
 OFFER_HOURS = 12  # how long a freed place is held for the person offered it (never past registration close)
 REMINDER_HOURS = [24, 1]
-PRACTICE_STANDARDS = tuple(f"S{n}" for n in range(1, 9))  # EP National Practice Standards S1 to S8
 
 
 class NoPlacesLeft(DomainError):

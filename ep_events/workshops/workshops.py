@@ -13,6 +13,7 @@ from ep_events.core.inputs import EARLIEST_YEAR, LATEST_YEAR, has_forbidden_char
 from ep_events.core.time import uk_date, uk_datetime, uk_to_utc, utcnow
 from ep_events.extensions import db
 from ep_events.notifications.teams import validate_teams_url
+from ep_events.standards import validate_codes
 from ep_events.workshops import emails
 from ep_events.workshops.capacity import lock_workshop
 from ep_events.workshops.models import Workshop, WorkshopRegistration
@@ -24,7 +25,6 @@ from ep_events.workshops.rules import (
     LONGEST_HOURS,
     MAX_CAPACITY,
     MIN_CAPACITY,
-    PRACTICE_STANDARDS,
     TITLE_MAX,
     TOPIC_MAX,
     latest_day,
@@ -87,13 +87,7 @@ def _checked(details: WorkshopDetails, now: datetime) -> dict:
             online_url = validate_teams_url(online_url)
         except DomainError as error:
             raise DomainError(str(error), field="online_url") from None
-    standards = []
-    for code in details.practice_standards:
-        code = (code or "").strip().upper()
-        if code not in PRACTICE_STANDARDS:
-            raise DomainError("Choose practice standards from S1 to S8", field="practice_standards")
-        if code not in standards:
-            standards.append(code)
+    standards = validate_codes(details.practice_standards)
     closes = details.registration_closes_at or starts_at
     if closes > starts_at:
         raise DomainError("Registration must close by the time the workshop starts", field="registration_closes")
@@ -103,7 +97,7 @@ def _checked(details: WorkshopDetails, now: datetime) -> dict:
                                  one_line=False),
             "topic": _text(details.topic, "the topic", "topic", TOPIC_MAX),
             "audience": _text(details.audience, "who it is for", "audience", AUDIENCE_MAX),
-            "practice_standards": sorted(standards, key=lambda c: int(c[1:])), "registration_closes_at": closes}
+            "practice_standards": list(standards), "registration_closes_at": closes}
 
 
 def _organiser_only(actor, programme) -> None:

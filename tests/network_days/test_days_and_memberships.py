@@ -61,7 +61,7 @@ def test_an_organiser_may_set_their_own_rename_deadline(world):
     ({"online_url": "https://teams.microsoft.com/l/meetup-join/19%3ameeting_a%40thread.v2/0"},
      "either in person (a venue) or online"),
     ({"venue": "", "online_url": "https://evil.example.org/join"}, "Teams"),
-    ({"practice_standards": ("S1", "standard four")}, "written S1, S2"),
+    ({"practice_standards": ("S1", "standard four")}, "no practice standard"),
     ({"rename_deadline": datetime(2027, 6, 16, 9, 0, tzinfo=UTC)}, "Renaming must close before"),
 ])
 def test_bad_day_details_are_refused_and_nothing_is_saved(world, changes, message):
