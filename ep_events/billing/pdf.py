@@ -3,41 +3,19 @@
 Nothing here works out a price or VAT: every figure is a copy made when the document was issued, and the
 totals are the sums of its lines (the money rule for every total).
 
-Text is set in DejaVu Sans (Debian's fonts-dejavu-core) because the PDF core fonts cover only Latin-1,
-and invoices carry ’ – and names such as "Zoë". fpdf2 parses and subsets a TrueType font for every
-document, which for the whole of DejaVu costs more than the rest of the invoice; so each process cuts it
-once to the Latin alphabets and every document loads that small copy (a document with a character outside
-them loads the full font). Without DejaVu (a machine without the package) the PDF core font Helvetica is
-used, with the characters it lacks made plain.
+Text is set in DejaVu Sans, cut to the Latin alphabets once per process (see ep_events/core/pdf_fonts.py).
 """
 
-import atexit
-import shutil
-import tempfile
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-from fontTools import subset as font_subset
-from fontTools.ttLib import TTFont
 from fpdf import FPDF, FontFace, XPos, YPos
 from fpdf.enums import TableBordersLayout
 
 from ep_events.billing.models import CreditNote, Invoice
 from ep_events.billing.money import format_pounds, format_rate
+from ep_events.core.pdf_fonts import font_files, plain
 from ep_events.core.time import as_utc
-
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-# Latin with its accented letters (Latin-1, Extended-A and -B), punctuation and currency signs: the small copy
-# of the font holds these. Each block more costs every document time (Greek and Cyrillic added a third).
-SMALL_FONT_RANGES = ((0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF))
-SMALL_FONT_CHARACTERS = frozenset(c for first, last in SMALL_FONT_RANGES for c in range(first, last + 1))
-# What Helvetica shows instead of the typographic characters it lacks (when DejaVu is not installed).
-PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "€": "EUR",
-                       "\u00a0": " "})
 
 FAMILY = "Text"
 INK = (11, 12, 12)
@@ -104,52 +82,6 @@ def _texts(invoice: Invoice, *more: str) -> Iterable[str]:
     yield from more
 
 
-@lru_cache(maxsize=1)
-def _small_fonts() -> dict[str, Path]:
-    """DejaVu Sans cut to SMALL_FONT_RANGES, written once per process to a private folder."""
-    folder = Path(tempfile.mkdtemp(prefix="ep-events-fonts-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    options = font_subset.Options()
-    options.layout_features = []
-    options.hinting = False
-    options.notdef_outline = True
-    options.drop_tables += ["FFTM"]
-    paths = {}
-    for style, name in FONT_FILES.items():
-        font = TTFont(DEJAVU / name)
-        subsetter = font_subset.Subsetter(options)
-        subsetter.populate(unicodes=SMALL_FONT_CHARACTERS)
-        subsetter.subset(font)
-        paths[style] = folder / name
-        font.save(paths[style])
-    return paths
-
-
-def _font_files(texts: Iterable[str]) -> dict[str, Path] | None:
-    if not all((DEJAVU / name).is_file() for name in FONT_FILES.values()):
-        return None
-    if all(ord(c) in SMALL_FONT_CHARACTERS for text in texts for c in text if c not in "\n\r\t"):
-        small = _small_fonts()
-        if not all(path.is_file() for path in small.values()):  # a /tmp cleaner took them from a long-lived worker
-            _small_fonts.cache_clear()
-            small = _small_fonts()
-        return small
-    return {style: DEJAVU / name for style, name in FONT_FILES.items()}
-
-
-def _plain(text: str) -> str:
-    """Text Helvetica can show: typographic punctuation made plain, accents kept where Latin-1 has them."""
-    text = text.translate(PLAIN)
-    if all(ord(c) < 256 for c in text):
-        return text
-    kept = []
-    for c in text:
-        if ord(c) >= 256:
-            c = "".join(d for d in unicodedata.normalize("NFKD", c) if ord(d) < 256) or "?"
-        kept.append(c)
-    return "".join(kept)
-
-
 class _PDF(FPDF):
     """A4 pages with the document's reference and page number at the foot of each."""
 
@@ -177,8 +109,8 @@ class _Document:
     """One invoice or credit note being drawn, top to bottom."""
 
     def __init__(self, title: str, reference: str, invoice: Invoice, texts: Iterable[str]):
-        fonts = _font_files(texts)
-        self.text = str if fonts else _plain
+        fonts = font_files(texts)
+        self.text = str if fonts else plain
         self.title, self.reference, self.invoice = title, reference, invoice
         self.pdf = pdf = _PDF(self.text(f"{invoice.seller_name} – {title} {reference}"))
         for style, path in (fonts or {}).items():

@@ -15,6 +15,7 @@ from ep_events.billing.money import format_pounds
 from ep_events.billing.orders import WantedLine
 from ep_events.billing.pdf import credit_note_pdf, invoice_pdf
 from ep_events.billing.settings import set_price, set_vat_rate, update_billing_settings
+from ep_events.core import pdf_fonts
 from ep_events.extensions import db
 from tests import factories
 from tests.billing.conftest import PRICES_FROM, order_for
@@ -183,7 +184,7 @@ def test_the_same_invoice_gives_the_same_pdf(priced, agency):
 
 
 def test_without_dejavu_the_pdf_falls_back_to_helvetica_with_plain_punctuation(priced, monkeypatch, tmp_path):
-    monkeypatch.setattr(billing_pdf, "DEJAVU", tmp_path / "no-fonts-here")
+    monkeypatch.setattr(pdf_fonts, "DEJAVU", tmp_path / "no-fonts-here")
     agency = factories.organisation(name="Zoë’s Agency – North")
     _, invoice = invoiced_order(priced, agency, LINES[:1], on=date(2026, 5, 1))
     [page] = text_of(invoice_pdf(invoice))
@@ -194,7 +195,7 @@ def test_without_dejavu_the_pdf_falls_back_to_helvetica_with_plain_punctuation(p
 def test_a_worker_whose_copy_of_the_font_was_cleaned_from_tmp_makes_it_again(priced, agency):
     _, invoice = invoiced_order(priced, agency, LINES[:1], on=date(2026, 5, 1))
     invoice_pdf(invoice)
-    for path in billing_pdf._small_fonts().values():
+    for path in pdf_fonts.small_fonts().values():
         path.unlink()
     [page] = text_of(invoice_pdf(invoice))
     assert "Birmingham Children's Trust" in page
