@@ -42,6 +42,8 @@ class Config:
     MAIL_DEBUG = False  # Flask-Mail would otherwise print every SMTP line when debug is on
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+    # How long the public Network Days listings may show free places before counting again (0: always count).
+    NETWORK_PLACES_LEFT_CACHE_SECONDS = int(os.environ.get("NETWORK_PLACES_LEFT_CACHE_SECONDS", "5"))
     # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
     # Recipients of a mailing (announcement, message to everyone booked) queued into the outbox per clock minute.
@@ -129,6 +131,7 @@ class TestingConfig(Config):
     MAIL_PORT = 0
     BASE_URL = "http://localhost"
     DEMO_PASSWORD = "demo-password-2026"
+    NETWORK_PLACES_LEFT_CACHE_SECONDS = 0  # tests read the count a change has just made (one test turns it on)
 
 
 class ProductionConfig(Config):

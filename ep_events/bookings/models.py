@@ -95,11 +95,13 @@ class Place(TimestampMixin, db.Model):
     __table_args__ = (
         # My bookings and the personal feed: a person's places in time order.
         Index("ix_place_user_starts", "user_id", "starts_at"),
+        # Places taken per event: counted from the index alone (event, then status), without reading the rows.
+        Index("ix_place_event_status", "event_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), nullable=False)
     # None once the person deleted their account: the place stays, without them, for the counts reports keep.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Their organisation when they booked: reports count places per organisation, even after the person goes.

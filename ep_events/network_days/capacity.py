@@ -2,17 +2,21 @@
 each member agency that has not named its membership place, less the places the waiting list holds for an
 agency), and the day's lock under which places are counted and taken."""
 
-from sqlalchemy import and_, case, func, select, update
 
-from ep_events.bookings.models import Event, PlaceStatus, WaitlistStatus
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistStatus
 from ep_events.extensions import db
+from ep_events.network_days.listed_places import listed_places
 from ep_events.network_days.memberships import membership_year_of
-from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, NetworkWaitlistEntry, PlaceType
+from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, NetworkWaitlistEntry
 
 
 def lock_day(network_day: NetworkDay) -> None:
     """Serialise every change to one day's places (the last place cannot go twice): a PostgreSQL row lock
     on the event, SQLite's write lock. Taken before anything we decide on is read."""
+    listed_places.forget()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Event.id).where(Event.id == network_day.id).with_for_update())
     else:
@@ -21,13 +25,14 @@ def lock_day(network_day: NetworkDay) -> None:
 
 
 def places_taken(days: list[NetworkDay]) -> dict[int, int]:
-    """Confirmed places per day id, in one query."""
+    """Confirmed places per day id, in one query (read from the place table's event-and-status index alone:
+    every place on a Network Day is a Network Day place)."""
     if not days:
         return {}
     return dict(db.session.execute(
-        select(NetworkPlace.event_id, func.count(NetworkPlace.id))
-        .where(NetworkPlace.event_id.in_([d.id for d in days]), NetworkPlace.status == PlaceStatus.CONFIRMED)
-        .group_by(NetworkPlace.event_id)).all())
+        select(Place.event_id, func.count())
+        .where(Place.event_id.in_([d.id for d in days]), Place.status == PlaceStatus.CONFIRMED)
+        .group_by(Place.event_id)).all())
 
 
 def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
@@ -36,22 +41,27 @@ def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
     if not days:
         return {}
     year_of = {d.id: membership_year_of(d) for d in days}
-    programme_of = {d.id: d.programme_id for d in days}
+    programme_ids, years = {d.programme_id for d in days}, set(year_of.values())
     members = {(programme_id, year): count for programme_id, year, count in db.session.execute(
         select(Membership.programme_id, Membership.membership_year, func.count(Membership.id))
-        .where(Membership.programme_id.in_(set(programme_of.values())),
-               Membership.membership_year.in_(set(year_of.values())))
+        .where(Membership.programme_id.in_(programme_ids), Membership.membership_year.in_(years))
         .group_by(Membership.programme_id, Membership.membership_year))}
     # Agencies that have named their place and are members for that day's year (a place named under an earlier
     # membership, on a day since moved into another year, does not use up a membership it does not hold).
-    named = dict(db.session.execute(
-        select(NetworkPlace.event_id, func.count(func.distinct(NetworkPlace.agency_id)))
-        .join(Membership, and_(Membership.agency_id == NetworkPlace.agency_id,
-                               Membership.programme_id == case(programme_of, value=NetworkPlace.event_id),
-                               Membership.membership_year == case(year_of, value=NetworkPlace.event_id)))
-        .where(NetworkPlace.event_id.in_(list(year_of)), NetworkPlace.status == PlaceStatus.CONFIRMED,
-               NetworkPlace.place_type == PlaceType.MEMBERSHIP)
-        .group_by(NetworkPlace.event_id)).all())
+    # `membership_day_id` is set only on a confirmed membership place, one per agency and day. Counted per day
+    # and per year the agency is a member of, and the day's own year picked here: the statement's text does not
+    # change with the days' years, and both tables are read from their indexes alone.
+    named: dict[int, int] = {}
+    programme_of = {d.id: d.programme_id for d in days}
+    named_place = NetworkPlace.__table__.c  # the subclass's own table: no join to `place` is needed
+    for day_id, programme_id, year, count in db.session.execute(
+            select(named_place.membership_day_id, Membership.programme_id, Membership.membership_year, func.count())
+            .join(Membership, Membership.agency_id == named_place.agency_id)
+            .where(named_place.membership_day_id.in_(list(year_of)), Membership.programme_id.in_(programme_ids),
+                   Membership.membership_year.in_(years))
+            .group_by(named_place.membership_day_id, Membership.programme_id, Membership.membership_year)):
+        if (programme_id, year) == (programme_of[day_id], year_of[day_id]):
+            named[day_id] = count
     return {d.id: members.get((d.programme_id, year_of[d.id]), 0) - named.get(d.id, 0) for d in days}
 
 
@@ -83,3 +93,20 @@ def free_places_for(days: list[NetworkDay]) -> dict[int, int]:
 def free_places(network_day: NetworkDay) -> int:
     """The free places on one day (see `free_places_for`)."""
     return free_places_for([network_day])[network_day.id]
+
+
+
+def listed_free_places(days: list[NetworkDay]) -> dict[int, int]:
+    """`free_places_for` as the public listings show it: kept for NETWORK_PLACES_LEFT_CACHE_SECONDS (a few
+    seconds; 0 turns it off), as ticket shops cache quota availability on their event pages. A listing may
+    be that many seconds behind; taking, buying and offering a place always count afresh under the day's
+    lock (`lock_day`), which also empties this process's copy, as a change of membership does."""
+    seconds = current_app.config.get("NETWORK_PLACES_LEFT_CACHE_SECONDS", 0)
+    if seconds <= 0 or not days:
+        return free_places_for(days)
+    key = tuple((d.id, d.capacity) for d in days)  # a change of capacity is seen at once
+    places = listed_places.get(key)
+    if places is None:
+        places = free_places_for(days)
+        listed_places.keep(key, places, seconds)
+    return places

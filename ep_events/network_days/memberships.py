@@ -11,6 +11,7 @@ from ep_events.core.errors import DomainError, NotAllowed
 from ep_events.core.time import UK
 from ep_events.extensions import db
 from ep_events.network_days import emails
+from ep_events.network_days.listed_places import listed_places
 from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType
 from ep_events.network_days.rules import EARLIEST_YEAR, LATEST_YEAR
 from ep_events.organisations.models import Organisation
@@ -70,6 +71,7 @@ def add_membership(actor, programme, agency, year: int) -> Membership:
     membership = Membership(programme_id=programme.id, agency_id=agency.id, membership_year=year)
     db.session.add(membership)
     db.session.flush()
+    listed_places.forget()
     record_audit(actor, "network.membership.add", membership,
                  f"{agency.name}: member of {programme.name} for {membership_year_label(year, programme)}")
     return membership
@@ -98,6 +100,7 @@ def record_bought_membership(actor, programme, agency, year: int, order_id: int)
     membership = Membership(programme_id=programme.id, agency_id=agency.id, membership_year=year, order_id=order_id)
     db.session.add(membership)
     db.session.flush()
+    listed_places.forget()
     record_audit(actor, "network.membership.bought", membership,
                  f"{agency.name}: member of {programme.name} for {membership_year_label(year, programme)}")
     return membership
@@ -126,6 +129,7 @@ def end_membership(actor, membership: Membership, reason: str, now: datetime) ->
                  f"ended ({reason})")
     db.session.delete(membership)
     db.session.flush()
+    listed_places.forget()
     return len(cancelled)
 
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, db_enum
@@ -48,6 +48,8 @@ class NetworkPlace(Place):
         # One confirmed membership place per agency per day, guaranteed by the database: the column holds
         # the day while the place is a confirmed membership place, NULL otherwise (NULLs never clash).
         UniqueConstraint("agency_id", "membership_day_id", name="uq_network_place_membership_day"),
+        # The membership places named on a day, read from the index alone by the free-places count.
+        Index("ix_network_place_membership_day", "membership_day_id", "agency_id"),
     )
     __mapper_args__ = {"polymorphic_identity": "network_place"}
 

@@ -16,7 +16,7 @@ from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db, limiter
 from ep_events.network_days import attendance, emails, enquiries
-from ep_events.network_days.capacity import free_places_for, places_taken
+from ep_events.network_days.capacity import listed_free_places, places_taken
 from ep_events.network_days.days import (
     cancel_day,
     confirmed_places,
@@ -64,7 +64,7 @@ def _own_place(place_id: int) -> NetworkPlace:
 def programme_days(slug: str):
     programme = _programme(slug)
     days = upcoming_days(programme, utcnow())
-    return render_template("network_days/days.html", programme=programme, days=days, left=free_places_for(days),
+    return render_template("network_days/days.html", programme=programme, days=days, left=listed_free_places(days),
                            years={d.id: membership_year_label(membership_year_of(d), programme) for d in days},
                            can_manage=can_manage_programme(current_user, programme))
 
