@@ -190,6 +190,8 @@ def cancel_day(actor, network_day: NetworkDay, message: str, now: datetime | Non
     now = now or utcnow()
     if network_day.status is EventStatus.CANCELLED:
         raise DomainError("This Network Day is already cancelled")
+    if network_day.ends_at <= now:  # the invites would cancel a day that happened; attendance stands
+        raise DomainError("This Network Day has already taken place: it cannot be cancelled")
     message = (message or "").strip()
     told = 0
     for place in confirmed_places(network_day):

@@ -180,7 +180,8 @@ def edit_day(day_id: int):
                       + ", ".join(saved.outside_membership) + ". Their places are kept: check with them.", "error")
             return redirect(url_for("network_days.edit_day", day_id=network_day.id))
     return render_template("network_days/day_form.html", form=form, programme=network_day.programme,
-                           network_day=network_day, taken=len(confirmed_places(network_day))), \
+                           network_day=network_day, taken=len(confirmed_places(network_day)),
+                           has_ended=network_day.ends_at <= utcnow()), \
         form_status(form)
 
 
@@ -207,7 +208,7 @@ def cancel(day_id: int):
     network_day, denied = _day_for_organiser(day_id)
     if denied is not None:
         return denied
-    if network_day.status is EventStatus.CANCELLED:
+    if network_day.status is EventStatus.CANCELLED or network_day.ends_at <= utcnow():
         return redirect(url_for("network_days.edit_day", day_id=day_id))
     named = sum(1 for place in confirmed_places(network_day) if place.user is not None)
     form = CancelDayForm()

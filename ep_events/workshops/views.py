@@ -17,6 +17,7 @@ from ep_events.extensions import db
 from ep_events.notifications.calendar import build_download
 from ep_events.programmes.models import Programme
 from ep_events.workshops import emails, registrations, waitlist
+from ep_events.workshops.announcements import check_announceable
 from ep_events.workshops.capacity import places_left_for, places_taken, registration_for
 from ep_events.workshops.forms import ButtonForm, CancelWorkshopForm, WorkshopForm
 from ep_events.workshops.models import PROGRAMME_KIND, Workshop, WorkshopRegistration, WorkshopWaitlistEntry
@@ -38,7 +39,8 @@ WORKSHOPS_PER_PAGE = 10  # on the public list of a programme's workshops
 # The pages after a workshop (resources, feedback, attendance) and announcing it live in other modules of
 # this package; they are linked only where their blueprints are registered.
 AFTER_ENDPOINTS = {"resources": "workshop_after.resources", "feedback": "workshop_after.feedback"}
-STAFF_ENDPOINTS = (("Announce it to the invitation list", "workshop_announce.compose"),
+ANNOUNCE_ENDPOINT = "workshop_announce.compose"
+STAFF_ENDPOINTS = (("Announce it to the invitation list", ANNOUNCE_ENDPOINT),
                    ("Resources: slides, handouts and links", "workshop_after.resources"),
                    ("Attendance", "workshop_after.attendance"),
                    ("Feedback", "workshop_after.feedback_summary"))
@@ -309,6 +311,14 @@ def new_workshop(slug: str):
         form_status(form)
 
 
+def _announceable(workshop: Workshop, now) -> bool:
+    try:
+        check_announceable(workshop, now)
+    except DomainError:
+        return False
+    return True
+
+
 @bp.route("/workshops/manage/<int:workshop_id>", methods=["GET", "POST"])
 def edit_workshop(workshop_id: int):
     workshop, denied = _workshop_for_staff(workshop_id)
@@ -333,7 +343,9 @@ def edit_workshop(workshop_id: int):
                            waiting=waitlist.waiting_list(workshop),
                            staff_links=[(label, url_for(endpoint, workshop_id=workshop.id))
                                         for label, endpoint in STAFF_ENDPOINTS
-                                        if endpoint in current_app.view_functions],
+                                        if endpoint in current_app.view_functions
+                                        and (endpoint != ANNOUNCE_ENDPOINT or _announceable(workshop, now))],
+                           has_ended=workshop.ends_at <= now,
                            can_organise=can_manage_programme(current_user, workshop.programme)), form_status(form)
 
 
@@ -360,7 +372,7 @@ def cancel(workshop_id: int):
     workshop = db.get_or_404(Workshop, workshop_id)
     if (denied := staff_page(can_manage_programme, workshop.programme)) is not None:
         return denied
-    if workshop.status is EventStatus.CANCELLED:
+    if workshop.status is EventStatus.CANCELLED or workshop.ends_at <= utcnow():
         return redirect(url_for("workshops.edit_workshop", workshop_id=workshop_id))
     form = CancelWorkshopForm()
     if form.validate_on_submit():

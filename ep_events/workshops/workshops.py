@@ -204,6 +204,8 @@ def cancel_workshop(actor, workshop: Workshop, message: str, now: datetime | Non
     db.session.refresh(workshop)
     if workshop.status is EventStatus.CANCELLED:
         raise DomainError("This workshop is already cancelled")
+    if workshop.ends_at <= now:  # the invites would cancel a workshop that happened; attendance stands
+        raise DomainError("This workshop has already taken place: it cannot be cancelled")
     told = 0
     for registration in confirmed_registrations(workshop):
         registration.cancel(now, actor, message)

@@ -113,6 +113,14 @@ def test_cancelling_a_day_cancels_every_place_and_tells_each_person(world, deliv
     assert "METHOD:CANCEL" in cancelled.part("text/calendar")
 
 
+def test_a_day_that_has_ended_cannot_be_cancelled(world):
+    day = network_day(world)
+    place = name_place(world.admin, day, world.agency, world.alice, PlaceType.MEMBERSHIP, now=NOW)
+    with pytest.raises(DomainError, match="already taken place"):
+        cancel_day(world.organiser, day, "", now=day.ends_at)
+    assert day.status is EventStatus.PUBLISHED and place.is_confirmed
+
+
 @pytest.mark.parametrize(("moment", "year"), [
     (date(2027, 3, 31), 2026),
     (date(2027, 4, 1), 2027),

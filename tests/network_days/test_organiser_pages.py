@@ -1,7 +1,7 @@
 """The organisers' pages for Network Days: the list of days, creating, editing, publishing and cancelling."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -207,6 +207,20 @@ def test_the_organiser_cancels_a_day_after_confirming(client, world):
     assert "Legal updates and pre-birth planning Wednesday 16 June 2027" in page and "Cancelled" in page
     assert day.status is EventStatus.CANCELLED
     assert "Legal updates" not in client.get("/network-days/coram-network").get_data(as_text=True)
+
+
+def test_a_day_that_has_ended_cannot_be_cancelled_from_its_page(client, world):
+    day = network_day(world, now=NOW)
+    db.session.commit()
+    sign_in(client, world.organiser)
+    assert "Cancel this Network Day" in text_of(client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True))
+    day.starts_at, day.ends_at = NOW - timedelta(days=1, hours=5), NOW - timedelta(days=1)  # it took place yesterday
+    db.session.commit()
+    page = text_of(client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True))
+    assert "Cancel this Network Day" not in page
+    response = client.post(f"/network-days/manage/days/{day.id}/cancel", data={"message": "Too late"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/manage/days/{day.id}")
+    assert db.session.get(NetworkDay, day.id).status is EventStatus.PUBLISHED
 
 
 def test_the_pages_the_demo_crawl_cannot_reach_are_valid_html(client, world, tmp_path):

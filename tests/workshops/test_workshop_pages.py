@@ -51,7 +51,9 @@ def test_the_public_list_shows_title_date_uk_time_topic_audience_standards_and_p
     text = _text(response)
     assert "Managing family time in EP" in text and "A draft nobody sees" not in text
     assert "10:00am to 11:30am (UK time)" in text
-    assert "Family time" in text and "Social workers and managers" in text and "S3, S5" in text
+    assert "Family time" in text and "Social workers and managers" in text
+    assert ("S3: Preparing and enabling early permanence carers to undertake the caring duties involved in early "
+            "permanence; S5: The engagement of family members important to the child") in text
     assert "4 of 5" in text
 
 
@@ -218,6 +220,23 @@ def test_an_organiser_creates_publishes_edits_and_cancels_a_workshop(client, wor
     [cancelled] = mail()
     assert "Sorry: we will run it again." in cancelled.text
     assert "This workshop is cancelled" in _text(client.get(_page(made)))
+
+
+def test_a_workshop_that_has_ended_offers_neither_cancelling_nor_announcing(client, world):
+    made = _upcoming(world)
+    sign_in(client, world.organiser)
+    page = _text(client.get(f"/workshops/manage/{made.id}"))
+    assert "Cancel this workshop" in page and "Announce it to the invitation list" in page
+    made.starts_at, made.ends_at = utcnow() - timedelta(days=2, hours=2), utcnow() - timedelta(days=2)
+    db.session.commit()
+    page = _text(client.get(f"/workshops/manage/{made.id}"))
+    assert "Cancel this workshop" not in page and "Announce it to the invitation list" not in page
+    assert "Attendance" in page  # what is left to do after it
+    response = client.get(f"/workshops/manage/{made.id}/cancel")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/workshops/manage/{made.id}")
+    response = client.post(f"/workshops/manage/{made.id}/cancel", data={"message": "Too late"})
+    assert response.status_code == 302
+    assert db.session.get(Workshop, made.id).status is EventStatus.PUBLISHED
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -158,6 +158,14 @@ def test_cancelling_sends_every_registrant_a_cancel_with_the_organisers_message(
         cancel_workshop(world.organiser, made, "", now=NOW)
 
 
+def test_a_workshop_that_has_ended_cannot_be_cancelled(world, mail):
+    made = workshop(world)
+    with pytest.raises(DomainError, match="already taken place"):
+        cancel_workshop(world.organiser, made, "", now=made.ends_at)
+    assert made.status is EventStatus.PUBLISHED
+    assert cancel_workshop(world.organiser, made, "", now=made.ends_at - timedelta(minutes=1)) == 0
+
+
 def test_a_cancelled_or_ended_workshop_cannot_be_edited(world):
     made = workshop(world)
     with pytest.raises(DomainError, match="ended"):
