@@ -114,6 +114,7 @@ def _import_models() -> None:
     from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
+    from ep_events.cpd import models as _cpd  # noqa: F401
     from ep_events.invitations import models as _invitations  # noqa: F401
     from ep_events.network_days import models as _network_days  # noqa: F401
     from ep_events.notifications import models as _notifications  # noqa: F401
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.billing.views import bp as billing_bp
+    from ep_events.cpd.views import bp as cpd_bp
     from ep_events.invitations.views import bp as invitations_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.messages.views import bp as messages_bp
@@ -149,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(network_days_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(cpd_bp)
     app.register_blueprint(network_account_bp)
     app.register_blueprint(network_buy_bp)
     app.register_blueprint(network_cancel_bp)

@@ -83,6 +83,22 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"reminders queued: {sent}")
 
+    @app.cli.command("create-cpd-drafts")
+    def create_cpd_drafts_command():
+        """Draft a CPD reflection for every attended place without one, emailing each person once; safe twice."""
+        from ep_events.cpd.drafts import create_cpd_drafts
+
+        click.echo(f"CPD drafts created: {create_cpd_drafts()}")
+
+    @app.cli.command("send-cpd-nudges")
+    def send_cpd_nudges_command():
+        """Drafts first, then from 1 September (and 1 November) remind whoever is short of their CPD; safe twice."""
+        from ep_events.cpd.drafts import create_cpd_drafts
+        from ep_events.cpd.nudges import send_cpd_nudges
+
+        click.echo(f"CPD drafts created: {create_cpd_drafts()}")
+        click.echo(f"CPD reminders queued: {send_cpd_nudges()}")
+
     @app.cli.command("send-mailings")
     def send_mailings():
         """Queue the next batch of mailing recipients into the outbox (MAILING_BATCH_PER_MINUTE each minute)."""
@@ -194,4 +210,11 @@ def scheduled_jobs():
 
         queue_next_batch()  # commits; at most MAILING_BATCH_PER_MINUTE per clock minute however often it runs
 
-    return [expire, remind, purge, purge_outbox, send_mailings, expire_list_entries]
+    def cpd():
+        from ep_events.cpd.drafts import create_cpd_drafts
+        from ep_events.cpd.nudges import send_cpd_nudges
+
+        create_cpd_drafts()  # both commit
+        send_cpd_nudges()
+
+    return [expire, remind, purge, purge_outbox, send_mailings, expire_list_entries, cpd]

@@ -3,20 +3,28 @@
 Idempotent: everything is looked up by a natural key before it is created.
 """
 
+from datetime import timedelta
+
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ep_events.accounts.models import Grant, Role, User
 from ep_events.billing.demo import load_billing_demo
+from ep_events.bookings.models import Attendance
 from ep_events.core.time import utcnow
+from ep_events.cpd.demo import load_cpd_demo
 from ep_events.extensions import db
 from ep_events.invitations.demo import load_invitation_list_demo
 from ep_events.network_days.demo import load_network_days_demo
 from ep_events.network_orders.demo import link_network_demo_orders
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes.models import Programme, ProgrammeStatus
+from ep_events.surgeries.attendance import mark_attendance
+from ep_events.surgeries.bookings import book_slot
+from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.demo import load_surgery_demo
+from ep_events.surgeries.models import SessionKind, SurgeryBooking, SurgeryDate, SurgeryDateStatus
 from ep_events.workshops.demo import load_workshops_demo
 
 PROGRAMMES = [
@@ -105,4 +113,26 @@ def load_demo_data() -> list[tuple[str, str]]:
 def _demo_extensions():
     """Each domain's demo events (surgery dates, Network Days and their invoices, workshops)."""
     return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders,
-            load_workshops_demo, load_invitation_list_demo]
+            load_workshops_demo, load_invitation_list_demo, _cpd_demo]
+
+
+def _cpd_demo(programmes: dict, organisations: dict) -> None:
+    """The demo practitioner attended a surgery last week (the other session of the latest past surgery day, its
+    slots being taken), so a CPD draft waits for them; then the rest of their CPD (cpd/demo.py)."""
+    practitioner = db.session.execute(select(User).where(User.email == "practitioner@example.org")).scalar_one()
+    now = utcnow()
+    attended = db.session.execute(select(SurgeryBooking.id).where(SurgeryBooking.user_id == practitioner.id,
+                                                                  SurgeryBooking.starts_at < now)).first()
+    past = db.session.execute(select(SurgeryDate).where(SurgeryDate.programme_id == programmes["mtc-surgeries"].id,
+                                                        SurgeryDate.ends_at < now)
+                              .order_by(SurgeryDate.starts_at.desc())).scalars().first()
+    if attended is None and past is not None:
+        back_then = past.starts_at - timedelta(days=21)
+        other = SessionKind.PM if past.session is SessionKind.AM else SessionKind.AM
+        held = create_surgery_date(None, past.programme, past.day, other, now=back_then, allow_non_working_day=True)
+        held.status = SurgeryDateStatus.PUBLISHED
+        db.session.flush()
+        booking, _ = book_slot(held.slots[0], practitioner, "reflect", now=back_then)
+        if booking.starts_at < now:
+            mark_attendance(None, booking, Attendance.ATTENDED, now=now)
+    load_cpd_demo(practitioner, now)

@@ -68,6 +68,9 @@ class ResetPasswordForm(Form):
 
 
 class ProfileForm(ProfileFields, Form):
+    cpd_emails = BooleanField("Email me about CPD reflections", widget=GovCheckboxInput(), validators=[Optional()],
+                              description="When a reflection is waiting after an event you attended, and "
+                                          "reminders before your Social Work England renewal.")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

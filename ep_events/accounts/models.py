@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.core.models import TimestampMixin, UTCDateTime
@@ -51,6 +51,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(nullable=False, default=1)
     # Secret address of the personal calendar feed; regenerating it revokes the old address.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # "Email me about CPD reflections" in the profile: drafts waiting after an event, renewal reminders.
+    cpd_emails: Mapped[bool] = mapped_column(nullable=False, default=True, server_default=true())
 
     organisation = relationship("Organisation")
     grants = relationship("Grant", back_populates="user", cascade="all, delete-orphan",

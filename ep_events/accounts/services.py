@@ -238,8 +238,11 @@ def reset_password(raw_token: str, password: str) -> User:
     return user
 
 
-def update_profile(user: User, name: str, job_title: str, organisation, organisation_other: str) -> User:
+def update_profile(user: User, name: str, job_title: str, organisation, organisation_other: str,
+                   cpd_emails: bool | None = None) -> User:
     user.name = name.strip()
+    if cpd_emails is not None:
+        user.cpd_emails = cpd_emails
     user.job_title = job_title.strip()
     user.organisation = organisation
     user.organisation_other = (organisation_other or "").strip() if organisation is None else ""

@@ -209,7 +209,8 @@ def profile():
                                   else (OrganisationSelectField.OTHER if current_user.organisation_other else ""))
     if form.validate_on_submit():
         organisation, other = chosen_organisation(form)
-        services.update_profile(current_user, form.name.data, form.job_title.data, organisation, other)
+        services.update_profile(current_user, form.name.data, form.job_title.data, organisation, other,
+                                cpd_emails=bool(form.cpd_emails.data))
         db.session.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("accounts.profile"))

@@ -204,8 +204,10 @@ def _audit(user) -> list[dict]:
             if about_their_record(entry) or (entry.at >= since and mentions_any(entry.summary, {email}))]
 
 
-def _gather(user) -> tuple[dict[str, list[dict]], dict[str, str]]:
-    """The sections, and which programme kind gave each section that is a kind's own."""
+def _gather(user, more: dict[str, tuple[str, list[dict]]] | None = None
+            ) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """The sections, and where each section that is not the shared tables' came from (a programme kind's
+    label, or the description given with `more`: sections from the layers above, such as CPD)."""
     data = {
         "account": _account(user),
         "account_links": _account_links(user),
@@ -221,7 +223,12 @@ def _gather(user) -> tuple[dict[str, list[dict]], dict[str, str]]:
             if name in data:
                 raise ValueError(f"Programme kind {kind.key} reuses the personal data section name {name!r}")
             data[name] = records
-            sources[name] = kind.label
+            sources[name] = f"From {kind.label}."
+    for name, (description, records) in (more or {}).items():
+        if name in data:
+            raise ValueError(f"The personal data section name {name!r} is taken")
+        data[name] = records
+        sources[name] = description
     return as_json_value(data), sources
 
 
@@ -259,7 +266,7 @@ def _readme(data: dict[str, list[dict]], kind_sections: dict[str, str], now: dat
         "",
     ]
     for name, records in data.items():
-        description = SECTION_DESCRIPTIONS.get(name) or f"From {kind_sections.get(name, 'a programme')}."
+        description = SECTION_DESCRIPTIONS.get(name) or kind_sections.get(name, "From a programme.")
         count = f"{len(records)} record{'' if len(records) == 1 else 's'}" if records else "none, so no file"
         lines.append(f"{_file_name(name)}.csv  ({count})  {description}")
     lines += ["", "We do not record when you sign in, and we never store your password, only a one-way hash of it,",
@@ -267,10 +274,12 @@ def _readme(data: dict[str, list[dict]], kind_sections: dict[str, str], now: dat
     return "\r\n".join(lines) + "\r\n"
 
 
-def personal_data_zip(user, now: datetime | None = None) -> bytes:
-    """The person's data as a zip: my-data.json, one CSV per section that has records, and README.txt."""
+def personal_data_zip(user, now: datetime | None = None, more: dict[str, tuple[str, list[dict]]] | None = None
+                      ) -> bytes:
+    """The person's data as a zip: my-data.json, one CSV per section that has records, and README.txt.
+    `more` adds sections from the layers above (name: (description, records)), such as their CPD records."""
     now = now or utcnow()
-    data, kind_sections = _gather(user)
+    data, kind_sections = _gather(user, more)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", _readme(data, kind_sections, now).encode("utf-8"))

@@ -58,13 +58,18 @@ def font_files(texts: Iterable[str]) -> dict[str, Path] | None:
     (no DejaVu on this machine: use Helvetica and `plain`)."""
     if not all((DEJAVU / name).is_file() for name in FONT_FILES.values()):
         return None
-    if all(ord(c) in SMALL_FONT_CHARACTERS for text in texts for c in text if c not in "\n\r\t"):
+    if all(ord(c) in SMALL_FONT_CHARACTERS for c in _characters(texts)):
         small = small_fonts()
         if not all(path.is_file() for path in small.values()):  # a /tmp cleaner took them from a long-lived worker
             small_fonts.cache_clear()
             small = small_fonts()
         return small
     return {style: DEJAVU / name for style, name in FONT_FILES.items()}
+
+
+def _characters(texts: Iterable[str]) -> set[str]:
+    """Each character the texts use, once (a set of the joined text: quick for a year of reflections)."""
+    return set("".join(texts)) - set("\n\r\t")
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +79,7 @@ def _dejavu_characters() -> frozenset[int]:
 
 def symbols_font(texts: Iterable[str]) -> Path | None:
     """Symbola, for a document with a character DejaVu does not draw (an emoji), where it is installed."""
-    outside = {ord(c) for text in texts for c in text if ord(c) not in SMALL_FONT_CHARACTERS and c not in "\n\r\t"}
+    outside = {ord(c) for c in _characters(texts)} - SMALL_FONT_CHARACTERS
     if not outside or not SYMBOLS.is_file() or not (DEJAVU / FONT_FILES[""]).is_file():
         return None
     return SYMBOLS if outside - _dejavu_characters() else None

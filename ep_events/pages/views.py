@@ -7,6 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ep_events.accounts.policy import can_see_programme
+from ep_events.cpd.drafts import draft_own_records
+from ep_events.cpd.records import records_to_write
 from ep_events.extensions import db, talisman
 from ep_events.notifications.devmail import read_caught_folder, read_caught_message
 from ep_events.programmes.services import list_programmes
@@ -17,7 +19,16 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def home():
     programmes = [p for p in list_programmes() if can_see_programme(current_user, p)]
-    return render_template("pages/home.html", programmes=programmes)
+    return render_template("pages/home.html", programmes=programmes, to_write=_reflections_to_write())
+
+
+def _reflections_to_write() -> list:
+    """The signed-in person's draft CPD reflections, drafted now for any event they attended since the job ran."""
+    if not current_user.is_authenticated:
+        return []
+    if draft_own_records(current_user):
+        db.session.commit()
+    return records_to_write(current_user)
 
 
 @bp.route("/accessibility")

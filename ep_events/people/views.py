@@ -15,6 +15,7 @@ from ep_events.core.forms import Form
 from ep_events.core.inputs import page_arg
 from ep_events.core.limits import person_key
 from ep_events.core.time import to_uk, utcnow
+from ep_events.cpd.personal_data import cpd_personal_data
 from ep_events.extensions import db, limiter
 
 bp = Blueprint("people", __name__)
@@ -94,7 +95,7 @@ def download_my_data():
         return redirect(url_for("people.my_data"))
     user = current_user._get_current_object()
     now = utcnow()
-    content = personal_data_zip(user, now)
+    content = personal_data_zip(user, now, more=cpd_personal_data(user))
     record_audit(user, "user.data_download", user, f"{user.email} downloaded their data")
     db.session.commit()
     filename = f"ep-events-my-data-{to_uk(now):%Y-%m-%d}.zip"
