@@ -44,6 +44,8 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
     # How long the public Network Days listings may show free places before counting again (0: always count).
     NETWORK_PLACES_LEFT_CACHE_SECONDS = int(os.environ.get("NETWORK_PLACES_LEFT_CACHE_SECONDS", "5"))
+    # Training enquiries are deleted this long after they are answered (twice as long after they arrive if never).
+    ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
     # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
     # Recipients of a mailing (announcement, message to everyone booked) queued into the outbox per clock minute.

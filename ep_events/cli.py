@@ -50,12 +50,16 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("purge-expired")
     def purge_expired():
-        """Erase booking outlines past their programme's retention time (safe to run twice)."""
+        """Erase booking outlines past their programme's retention time, and old training enquiries (safe to run
+        twice)."""
+        from ep_events.network_days.enquiries import erase_old_enquiries
         from ep_events.surgeries.retention import purge_expired_outlines
 
         erased = purge_expired_outlines()
+        enquiries = erase_old_enquiries()
         db.session.commit()
         click.echo(f"outlines erased: {erased}")
+        click.echo(f"training enquiries erased: {enquiries}")
 
     @app.cli.command("expire-offers")
     def expire_offers_command():
@@ -174,6 +178,7 @@ def scheduled_jobs():
     """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention, mailings."""
     from ep_events.bookings.reminders import send_due_reminders
     from ep_events.invitations.entries import expire_pending_entries
+    from ep_events.network_days.enquiries import erase_old_enquiries
     from ep_events.network_days.waitlist import expire_offers as expire_network_offers
     from ep_events.surgeries.retention import purge_expired_outlines
     from ep_events.surgeries.waitlist import expire_offers
@@ -181,6 +186,7 @@ def scheduled_jobs():
 
     def purge():
         purge_expired_outlines()
+        erase_old_enquiries()
         db.session.commit()
 
     def expire():

@@ -13,6 +13,7 @@ from ep_events.core.time import utcnow
 from ep_events.core.working_days import next_working_day
 from ep_events.extensions import db
 from ep_events.network_days.days import DayDetails, create_day, publish_day
+from ep_events.network_days.enquiries import EnquiryDetails, send_enquiry
 from ep_events.network_days.memberships import add_membership, membership_year_dates, membership_year_of, name_champion
 from ep_events.network_days.models import NetworkDay, PlaceType
 from ep_events.network_days.places import name_place
@@ -87,6 +88,11 @@ def load_network_days_demo(programmes: dict, organisations: dict) -> None:
             for extra_email, extra_name, extra_job in EXTRA_PEOPLE:
                 person = _person(extra_email, extra_name, extra_job, agency, password_hash)
                 name_place(organiser, first_day, agency, person, PlaceType.EXTRA, now=now)
+    # One bespoke-training enquiry waiting for an answer, so the organiser's enquiries page has something to show.
+    send_enquiry(programme, EnquiryDetails(
+        organisation_name="Westmere Borough Council", contact_name="Dana Doyle", contact_email="dana.doyle@example.org",
+        training="Two half-day sessions on early permanence for our fostering panel and assessing social workers.",
+        audience="8 panel members and 14 social workers", preferred_dates="A weekday morning next term"), now=now)
     db.session.flush()
 
 

@@ -7,10 +7,11 @@ through the outbox in the same transaction as the enquiry, so a refused enquiry 
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
 
 from ep_events.core.audit import record_audit
 from ep_events.core.errors import DomainError
@@ -144,3 +145,16 @@ def programme_enquiries(programme, show: str = "unanswered", page: int = 1) -> E
                   TrainingEnquiry.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
     return EnquiryPage(enquiries=list(enquiries), total=total, unanswered=unanswered, page=page)
+
+
+def erase_old_enquiries(now: datetime | None = None) -> int:
+    """Delete enquiries answered more than ENQUIRY_RETENTION_DAYS ago, and those nobody answered twice that long
+    after they arrived (they hold a contact's name, address and phone). Safe to run twice; returns how many."""
+    now = now or utcnow()
+    days = current_app.config["ENQUIRY_RETENTION_DAYS"]
+    answered_before, arrived_before = now - timedelta(days=days), now - timedelta(days=2 * days)
+    erased = db.session.execute(delete(TrainingEnquiry).where(or_(
+        TrainingEnquiry.answered_at < answered_before,
+        (TrainingEnquiry.answered_at.is_(None)) & (TrainingEnquiry.created_at < arrived_before)))).rowcount
+    db.session.flush()
+    return erased

@@ -14,13 +14,14 @@ from ep_events.bookings.models import PlaceStatus
 from ep_events.demo import load_demo_data
 from ep_events.extensions import db
 from ep_events.network_days import demo as network_demo
-from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType
+from ep_events.network_days.models import EpChampion, Membership, NetworkDay, NetworkPlace, PlaceType, TrainingEnquiry
 from ep_events.organisations.models import Organisation
 from ep_events.programmes.models import Programme
 from ep_events.surgeries.demo import DEMO_TEAMS_URL
 from tests.conftest import sign_in
 
-COUNTED = (NetworkDay, Membership, EpChampion, NetworkPlace, Order, Invoice, Payment, Price, VatRate, User)
+COUNTED = (NetworkDay, Membership, EpChampion, NetworkPlace, Order, Invoice, Payment, Price, VatRate, User,
+           TrainingEnquiry)
 
 
 def text_of(html: str) -> str:
@@ -45,6 +46,15 @@ def test_the_demo_loads_twice_without_duplicates(app):
     assert first["Invoice"] == 3 and first["Payment"] == 1
     # Three membership places and two extra places, all on the first day.
     assert first["NetworkPlace"] == 5
+    assert first["TrainingEnquiry"] == 1
+
+
+def test_the_organiser_has_an_enquiry_to_answer(client, app):
+    load_demo_data()
+    sign_in(client, db.session.execute(select(User).where(User.email == network_demo.ORGANISER)).scalar_one(),
+            password=app.config["DEMO_PASSWORD"])
+    page = text_of(client.get("/network-days/coram-network/manage/enquiries").get_data(as_text=True))
+    assert "Westmere Borough Council" in page and "Dana Doyle" in page
 
 
 def test_the_public_page_lists_the_three_days(client, app):

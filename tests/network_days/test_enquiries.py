@@ -280,3 +280,32 @@ def test_the_enquiry_pages_are_valid_html(client, world, tmp_path):
     pages.save("answered", answered.get_data())
     pages.save("all", client.get(LIST_URL + "?show=all").get_data())
     assert pages.errors() == []
+
+
+# --- How long enquiries are kept -----------------------------------------------------------------
+
+def test_enquiries_are_deleted_a_year_after_their_answer_or_two_years_after_they_arrive(app, client, world):
+    client.post(FORM_URL, data=_enquiry())  # answered now
+    client.post(FORM_URL, data=_enquiry(email="sam@example.org"))  # never answered
+    answered, waiting = db.session.execute(select(TrainingEnquiry).order_by(TrainingEnquiry.id)).scalars().all()
+    sign_in(client, world.organiser)
+    client.post(f"/network-days/manage/enquiries/{answered.id}/answered")
+    assert app.config["ENQUIRY_RETENTION_DAYS"] == 365
+
+    def purge(at: datetime) -> str:
+        with freeze_time(at):
+            return app.test_cli_runner().invoke(args=["purge-expired"]).output
+
+    assert "training enquiries erased: 0" in purge(datetime(2028, 2, 29, 9, 0, tzinfo=UTC))  # 365 days, not more
+    assert _count() == 2
+    assert "training enquiries erased: 1" in purge(datetime(2028, 3, 1, 9, 0, tzinfo=UTC))
+    db.session.expire_all()
+    assert db.session.execute(select(TrainingEnquiry.id)).scalars().all() == [waiting.id]
+    assert "training enquiries erased: 0" in purge(datetime(2029, 2, 27, 9, 0, tzinfo=UTC))  # twice: nothing twice
+    assert "training enquiries erased: 1" in purge(datetime(2029, 3, 1, 9, 0, tzinfo=UTC))
+    assert _count() == 0
+
+
+def test_the_privacy_page_says_how_long_enquiries_are_kept(client):
+    page = text_of(client.get("/privacy").get_data(as_text=True))
+    assert "An enquiry about bespoke training is deleted 365 days after the organisers answer it (730 days" in page
