@@ -17,6 +17,7 @@ from ep_events.core import time as uktime
 from ep_events.core.secret_urls import redact_access_logs
 from ep_events.core.templating import EPEnvironment
 from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+from ep_events.standards import practice_standard_label
 
 # Script sources: our own files and the per-request nonce. No inline script without the nonce.
 CSP = {
@@ -63,7 +64,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         }),
     ])
     app.jinja_env.filters.update(uk_datetime=uktime.uk_datetime, uk_date=uktime.uk_date, uk_time=uktime.uk_time,
-                                 clock=uktime.clock)
+                                 clock=uktime.clock, practice_standard=practice_standard_label)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -111,6 +112,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata and Alembic see the whole schema."""
     from ep_events.accounts import models as _accounts  # noqa: F401
+    from ep_events.assessments import models as _assessments  # noqa: F401
     from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
@@ -128,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.accounts.views import bp as accounts_bp
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
+    from ep_events.assessments.views import bp as assessments_bp
     from ep_events.billing.views import bp as billing_bp
     from ep_events.cpd.views import bp as cpd_bp
     from ep_events.invitations.views import bp as invitations_bp
@@ -162,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(workshop_announce_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(assessments_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -11,7 +11,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.core.errors import DomainError
@@ -50,6 +50,9 @@ class Event(TimestampMixin, db.Model):
     venue: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # How many places it offers, where a number says it (None: the kind counts its own units, e.g. slots).
     capacity: Mapped[int | None] = mapped_column()
+    # The EP National Practice Standards and sub-standards it addresses, by code ("S4", "4.2"), sorted
+    # (ep_events.standards.validate_codes): "what to book next" in self-assessments and CPD read them.
+    practice_standards: Mapped[list] = mapped_column(JSON, nullable=False, default=list, server_default=text("'[]'"))
 
     programme = relationship("Programme")
 

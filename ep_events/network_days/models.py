@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, db_enum
@@ -14,7 +14,7 @@ PROGRAMME_KIND = "network_days"  # Programme.kind of a Network programme (its Pr
 
 
 class NetworkDay(Event):
-    """One Network Day: an `Event` with its topics, the practice standards it addresses, and the moment
+    """One Network Day: an `Event` (with the practice standards it addresses) with its topics, and the moment
     after which only the organiser may rename a place."""
 
     __tablename__ = "network_day"
@@ -22,8 +22,6 @@ class NetworkDay(Event):
 
     id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
     topics: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    # EP National Practice Standards by their codes, e.g. ["S1", "S4"] (the standards package will own them).
-    practice_standards: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     rename_deadline: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     def renamable_by_agency(self, now: datetime) -> bool:

@@ -1,6 +1,6 @@
 import enum
 
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import Enum, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ep_events.core.models import TimestampMixin
@@ -39,6 +39,9 @@ class Programme(TimestampMixin, db.Model):
     # 31 March by default). Network Days (what a membership covers) and billing (what an invoice says) both read it.
     membership_year_start_month: Mapped[int] = mapped_column(nullable=False, default=4, server_default="4")
     membership_year_start_day: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
+    # Adoption England's programme: its organisers see the practice-standards self-assessments agencies share,
+    # aggregated (ratings only).
+    standards_aggregate: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=false())
 
     @property
     def is_published(self) -> bool:

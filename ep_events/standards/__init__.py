@@ -13,10 +13,11 @@ from ep_events.standards.reference import (
     code_sort_key,
     current_edition,
     edition,
+    practice_standard_label,
     standard_choices,
     substandard_choices,
     validate_codes,
 )
 
 __all__ = ["CURRENT_EDITION_KEY", "Edition", "Standard", "SubStandard", "code_sort_key", "current_edition",
-           "edition", "standard_choices", "substandard_choices", "validate_codes"]
+           "edition", "practice_standard_label", "standard_choices", "substandard_choices", "validate_codes"]

@@ -110,6 +110,11 @@ def substandard_choices(edition: Edition | None = None) -> list[tuple[str, str]]
     return [(sub.number, sub.label) for sub in (edition or current_edition()).substandards]
 
 
+def practice_standard_label(code: str, edition: Edition | None = None) -> str:
+    """How a tag reads where it is listed: "S4: Children are matched …", "4.2 The LA’s …" (the code if unknown)."""
+    return (edition or current_edition()).label(code)
+
+
 def code_sort_key(code: str) -> tuple:
     """Standards first (S1 < S2 … < S10), then sub-standards by number (1.1 < 1.2 < 1.10 < 2.1)."""
     if match := STANDARD_CODE.match(code):

@@ -16,6 +16,7 @@ from ep_events.core.time import UK, uk_datetime, uk_time, uk_to_utc, utcnow
 from ep_events.core.working_days import non_working_day
 from ep_events.extensions import db
 from ep_events.notifications.teams import TeamsLinkError, provider_from_config, validate_teams_url
+from ep_events.standards import validate_codes
 from ep_events.surgeries import emails
 from ep_events.surgeries.availability import booking_for_slot
 from ep_events.surgeries.bookings import confirmed_bookings_for_date
@@ -92,13 +93,14 @@ def latest_surgery_day(now: datetime) -> date:
 
 def create_surgery_date(actor, programme, day: date, session: SessionKind, custom_starts: time | None = None,
                         custom_ends: time | None = None, now: datetime | None = None,
-                        allow_non_working_day: bool = False) -> SurgeryDate:
+                        allow_non_working_day: bool = False, practice_standards: tuple[str, ...] = ()) -> SurgeryDate:
     """A draft surgery date with its slots generated from the window; published separately.
 
     Refused when the programme already has that session (or an overlapping window) that day; on a weekend
     or an England bank holiday only when the facilitator has confirmed it (`allow_non_working_day`).
     """
     now = now or utcnow()
+    standards = validate_codes(practice_standards)
     latest = latest_surgery_day(now)
     if day > latest:
         raise DomainError(f"The surgery date must be within {DATES_AHEAD_YEARS} years of today, so on or before "
@@ -122,7 +124,8 @@ def create_surgery_date(actor, programme, day: date, session: SessionKind, custo
         raise NonWorkingDay(f"{day:%A} {day.day} {day:%B %Y} is {reason}. Confirm that the surgery is on "
                             "that day, or choose another date", field="confirm_day")
     surgery_date = SurgeryDate(programme_id=programme.id, day=day, session=session,
-                               starts_at=uk_to_utc(day, starts), ends_at=uk_to_utc(day, ends))
+                               starts_at=uk_to_utc(day, starts), ends_at=uk_to_utc(day, ends),
+                               practice_standards=list(standards))
     surgery_date.slots = [SurgerySlot(starts_at=s, ends_at=e) for s, e in times]
     db.session.add(surgery_date)
     db.session.flush()

@@ -2,18 +2,29 @@ from datetime import time
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ep_events.core.forms import Form, GovDateField
 from ep_events.core.time import clock, parse_clock, uk_time
+from ep_events.standards import standard_choices
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
 from ep_events.surgeries.rules import COLLEAGUE_NAME_MAX, COLLEAGUE_NAME_RULE, OUTLINE_MAX
 
@@ -104,6 +115,9 @@ class SurgeryDateForm(Form):
                                 validators=[Optional()])
     custom_ends = StringField("End time (UK time)", widget=GovTextInput(), description="For example, 12:30pm",
                               validators=[Optional()])
+    practice_standards = SelectMultipleField("Practice standards it addresses (optional)", widget=GovCheckboxesInput(),
+                                             choices=[SelectChoice(c, label) for c, label in standard_choices()],
+                                             validators=[Optional()])
     # Shown once the date turns out to be a weekend or bank holiday (the service asks for it).
     confirm_day = BooleanField("Yes, hold the surgery on this day", widget=GovCheckboxInput())
     submit = SubmitField("Generate slots", widget=GovSubmitInput())

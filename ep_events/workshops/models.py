@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ep_events.bookings.models import Event, Place, WaitlistEntry
@@ -14,7 +14,7 @@ PROGRAMME_KIND = "workshops"  # Programme.kind of a workshops programme (its Pro
 
 class Workshop(Event):
     """One online workshop: an `Event` (title, times, Teams link, capacity, status) with what it is about, for
-    whom, the practice standards it addresses, and when registration closes."""
+    whom, and when registration closes (the practice standards it addresses are on `Event`)."""
 
     __tablename__ = "workshop"
     __mapper_args__ = {"polymorphic_identity": "workshop"}
@@ -23,8 +23,6 @@ class Workshop(Event):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     topic: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     audience: Mapped[str] = mapped_column(String(300), nullable=False, default="")
-    # EP National Practice Standards by their codes, e.g. ["S1", "S4"] (the standards package will own them).
-    practice_standards: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     registration_closes_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     cancel_message: Mapped[str] = mapped_column(Text, nullable=False, default="")
 

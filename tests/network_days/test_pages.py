@@ -48,7 +48,9 @@ def test_the_public_page_lists_upcoming_published_days_with_places_left(client, 
     assert "A draft day" not in page
     assert f"Date {uk_date(online.starts_at)}" in page and "Time 10:00am to 3:30pm (UK time)" in page
     assert "Where Online" in page and "Where Coram, 41 Brunswick Square" in page
-    assert "Topics Legal updates; pre-birth planning" in page and "Practice standards S1, S4" in page
+    assert "Topics Legal updates; pre-birth planning" in page and (
+        "Practice standards S1: Principles underpinning effective delivery of early permanence to children who may be "
+        "adopted; S4: Children are matched with suitable early permanence carers") in page
     # One place is held for each member agency of the day's membership year that has not named its place
     # (the world's agencies are members for 2027, Riverton for every year a day here falls in).
     members = {d.id: db.session.execute(select(func.count(Membership.id)).where(

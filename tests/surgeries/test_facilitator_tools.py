@@ -244,3 +244,21 @@ def test_demo_dates_avoid_weekends_and_bank_holidays_and_include_past_dates_with
         assert len(bookings) == 3
         assert {b.attendance.value for b in bookings} == {"attended", "did_not_attend", "unknown"}
     assert len([d for d in dates if d.ends_at > now]) == 5
+
+
+@freeze_time(NOW)
+def test_a_surgery_date_is_tagged_with_the_practice_standards_it_addresses(client, world):
+    sign_in(client, world["facilitator"])
+    form = client.get("/surgeries/mtc/manage/dates/new").get_data(as_text=True)
+    assert "S4: Children are matched with suitable early permanence carers" in form
+    refused = client.post("/surgeries/mtc/manage/dates/new", data=_date_form(date(2027, 1, 13),
+                                                                              practice_standards=["S4", "S9"]))
+    assert refused.status_code == 400 and "There is a problem" in refused.get_data(as_text=True)
+    assert _count_dates() == 0
+    made = client.post("/surgeries/mtc/manage/dates/new", data=_date_form(date(2027, 1, 13),
+                                                                           practice_standards=["S4", "S1"]))
+    surgery_date = db.session.execute(select(SurgeryDate)).scalar_one()
+    assert made.status_code == 302 and surgery_date.practice_standards == ["S1", "S4"]
+    page = client.get(f"/surgeries/manage/dates/{surgery_date.id}").get_data(as_text=True)
+    assert ("Practice standards it addresses: S1: Principles underpinning effective delivery of early permanence "
+            "to children who may be adopted; S4: Children are matched with suitable early permanence carers") in page
