@@ -62,7 +62,7 @@ def upgrade():
     sa.Column('action_due_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['assessment_id'], ['self_assessment.id'], name=op.f('fk_self_assessment_entry_assessment_id_self_assessment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_assessment_entry')),
-    sa.UniqueConstraint('assessment_id', 'number', name=op.f('uq_self_assessment_entry_assessment_id'))
+    sa.UniqueConstraint('assessment_id', 'number', name=op.f('uq_self_assessment_entry_assessment_id_number'))
     )
     with op.batch_alter_table('self_assessment_entry', schema=None) as batch_op:
         batch_op.create_index('ix_self_assessment_entry_action_due_on', ['action_due_on'], unique=False)
@@ -76,7 +76,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_self_assessment_delegate_organisation_id_organisation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_self_assessment_delegate_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_assessment_delegate')),
-    sa.UniqueConstraint('organisation_id', 'user_id', name=op.f('uq_self_assessment_delegate_organisation_id'))
+    sa.UniqueConstraint('organisation_id', 'user_id', name=op.f('uq_self_assessment_delegate_organisation_id_user_id'))
     )
     with op.batch_alter_table('self_assessment_delegate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_self_assessment_delegate_user_id'), ['user_id'], unique=False)
