@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ep_events.accounts.models import Grant, Role, User
+from ep_events.assessments.demo import load_assessments_demo
 from ep_events.billing.demo import load_billing_demo
 from ep_events.bookings.models import Attendance
 from ep_events.core.time import utcnow
@@ -111,9 +112,10 @@ def load_demo_data() -> list[tuple[str, str]]:
 
 
 def _demo_extensions():
-    """Each domain's demo events (surgery dates, Network Days and their invoices, workshops)."""
+    """Each domain's demo events (surgery dates, Network Days and their invoices, workshops), CPD, and the demo
+    agency's practice standards self-assessments (last, as they tag some of the events to come)."""
     return [load_surgery_demo, load_network_days_demo, load_billing_demo, link_network_demo_orders,
-            load_workshops_demo, load_invitation_list_demo, _cpd_demo]
+            load_workshops_demo, load_invitation_list_demo, _cpd_demo, load_assessments_demo]
 
 
 def _cpd_demo(programmes: dict, organisations: dict) -> None:
