@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ep_events.accounts.models import Grant, Role
 from ep_events.assessments.models import AssessmentDelegate, AssessmentEntry, Rating, SelfAssessment
@@ -114,22 +114,29 @@ def what_to_book_next(assessment: SelfAssessment, now: datetime) -> list[Suggest
                   key=lambda e: (e.rating.rank, _number_key(e.number)))
     if not weak:
         return []
-    events = db.session.execute(
-        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
-        .order_by(Event.starts_at, Event.id).limit(UPCOMING_EVENTS_READ)).scalars().all()
+    # The tags of the events to come, read as plain rows; only the events suggested are loaded whole.
+    rows = db.session.execute(
+        select(Event.id, Event.starts_at, Event.practice_standards)
+        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
+        .order_by(Event.starts_at, Event.id).limit(UPCOMING_EVENTS_READ)).all()
     tagged: dict[str, list] = {}
-    for event in events:
-        for code in event.practice_standards or ():
-            tagged.setdefault(code, []).append(event)
-    suggestions = []
+    for event_id, starts_at, codes in rows:
+        for code in codes or ():
+            tagged.setdefault(code, []).append((starts_at, event_id))
+    chosen = []
     for entry in weak:
         sub = standards.substandard(entry.number)
         if sub is None:
             continue
-        matches = sorted({e.id: e for e in tagged.get(sub.number, []) + tagged.get(sub.standard_code, [])}.values(),
-                         key=lambda e: (e.starts_at, e.id))[:SUGGESTED_EVENTS_MAX]
-        suggestions.append(Suggestion(sub, entry.rating, [_event_link(e) for e in matches]))
-    return suggestions
+        ids = sorted(set(tagged.get(sub.number, [])) | set(tagged.get(sub.standard_code, [])))
+        chosen.append((entry, sub, [event_id for _, event_id in ids[:SUGGESTED_EVENTS_MAX]]))
+    wanted = {event_id for _, _, ids in chosen for event_id in ids}
+    links = {}
+    if wanted:
+        events = db.session.execute(select(Event).where(Event.id.in_(wanted))
+                                    .options(joinedload(Event.programme))).scalars().all()
+        links = {event.id: _event_link(event) for event in events}
+    return [Suggestion(sub, entry.rating, [links[i] for i in ids if i in links]) for entry, sub, ids in chosen]
 
 
 def _event_link(event: Event) -> tuple[str, str, datetime]:
