@@ -16,7 +16,8 @@ def test_home_page_offers_what_works_and_calls_the_rest_coming(client):
     assert "Book a practice surgery slot or register for a free online workshop." in text
     assert "Agency admins can join the Coram EP Network for their agency" in text
     assert "Social workers can write a CPD reflection on each event they attend" in text
-    assert "Coming later: the practice standards self-assessment." in text
+    assert "can keep their agency's self-assessment against the EP National Practice Standards" in text
+    assert "Coming later" not in text
     # Nothing says a person can do today what is only coming.
     assert "can record a reflection" not in text
     # Each programme's card links to where its events are booked.
