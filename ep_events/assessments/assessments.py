@@ -177,23 +177,14 @@ def save_standard(actor, assessment: SelfAssessment, standard: Standard, given: 
     """Save what was entered for the standard's sub-standards; all or nothing; refused once completed."""
     _require_work_on(actor, assessment.organisation)
     _require_open(assessment)
-    by_number = {entry.number: entry for entry in assessment.entries}
-    checked = {}
-    for sub in standard.substandards:
-        if sub.number in given:
-            checked[sub.number] = checked_entry(sub.number, given[sub.number], field_prefix=field_prefix(sub.number))
-    for number, values in checked.items():
-        entry = by_number.get(number)
-        if entry is None:
-            entry = AssessmentEntry(number=number)
-            assessment.entries.append(entry)
-        for name, value in values.items():
-            setattr(entry, name, value)
-    db.session.flush()
+    checked = {sub.number: checked_entry(sub.number, given[sub.number], field_prefix=field_prefix(sub.number))
+               for sub in standard.substandards if sub.number in given}
+    replace_entries(actor, assessment, checked)
 
 
 def replace_entries(actor, assessment: SelfAssessment, values_by_number: dict[str, dict]) -> None:
-    """Put checked values (from `checked_entry`) on the assessment's entries, e.g. from an imported spreadsheet."""
+    """Put checked values (from `checked_entry`) on the assessment's entries: a standard's page, or an imported
+    spreadsheet; refused once completed."""
     _require_work_on(actor, assessment.organisation)
     _require_open(assessment)
     by_number = {entry.number: entry for entry in assessment.entries}
