@@ -5,12 +5,14 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+
 from ep_events.accounts.models import Role
 from ep_events.assessments.aggregate import aggregate_ratings
 from ep_events.assessments.assessments import EntryInput, set_sharing, start_assessment
 from ep_events.extensions import db
 from tests import factories
-from tests.assessments.conftest import NOW, completed, rate_all
+from tests.assessments.conftest import NOW, build_world, completed, rate_all
 from tests.conftest import sign_in
 
 
@@ -72,3 +74,15 @@ def test_stopping_sharing_takes_an_agency_out_of_the_aggregate(world):
     set_sharing(world.admin, assessment, False)
     db.session.commit()
     assert aggregate_ratings().agencies == 0
+
+
+@pytest.mark.postgres
+def test_the_aggregate_counts_the_same_on_postgresql(pg_app):
+    world = build_world()
+    completed(world, overrides={"1.1": EntryInput(rating="red")}, shared=True, now=NOW - timedelta(days=400))
+    completed(world, overrides={"1.1": EntryInput(rating="amber")}, shared=True, now=NOW)
+    completed(world, actor=world.other_admin, organisation=world.other_agency, rating="red", shared=True)
+    result = aggregate_ratings()
+    assert result.agencies == 2
+    west, east = result.counts["1.1"]["West Midlands"], result.counts["1.1"]["East Midlands"]
+    assert (west.red, west.amber, east.red) == (0, 1, 1)
