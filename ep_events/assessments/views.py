@@ -362,4 +362,5 @@ def aggregate_csv():
 def self_assessment_panel() -> dict:
     """For the home page: the agencies whose self-assessments the person works on, and actions due soon."""
     agencies = rules.agencies_for(current_user)
-    return {"agencies": agencies, "actions": summary.actions_due(current_user, _today()) if agencies else []}
+    return {"agencies": agencies, "actions": summary.actions_due(current_user, _today()) if agencies else [],
+            "sees_aggregate": agg.may_see_aggregate(current_user)}

@@ -122,3 +122,17 @@ def test_ids_that_do_not_exist_or_cannot_be_are_not_found(client, world, assessm
                 f"{base}/compare?with=%00", f"{base}/compare?with={open_one.id}", f"{base}/compare?with={2 ** 63}",
                 "/self-assessments/agencies/999999/new", "/self-assessments/aggregate?region=Atlantis"):
         assert client.get(url).status_code in (404, 400), url
+
+
+def test_the_home_page_links_each_person_to_what_they_may_see(client, world):
+    sign_in(client, world.ae_organiser)
+    page = client.get("/").get_data(as_text=True)
+    assert "See the practice standards ratings agencies share with Adoption England" in page
+    assert "Your agency's self-assessments" not in page
+    client.post("/sign-out")
+    sign_in(client, world.colleague)
+    page = client.get("/").get_data(as_text=True)
+    assert "self-assessments" not in page and "ratings agencies share" not in page
+    client.post("/sign-out")
+    sign_in(client, world.delegate)
+    assert "Your agency's self-assessments" in client.get("/").get_data(as_text=True)
