@@ -1,21 +1,25 @@
 """CPD pages: the person's log, their records, downloads and certificates; the public certificate check; the
 organisers' counts. Every page showing a record finds it among the signed-in person's own, else 404."""
 
+from datetime import time, timedelta
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ep_events.accounts.models import Role
 from ep_events.bookings.models import Attendance, Event, Place, PlaceStatus
+from ep_events.core.errors import DomainError
 from ep_events.core.spreadsheets import csv_download
-from ep_events.core.time import utcnow
+from ep_events.core.time import uk_to_utc, utcnow
 from ep_events.cpd import records as cpd_records
 from ep_events.cpd.certificates import certificate_for, certificate_pdf, own_attended_place, verify_code
 from ep_events.cpd.drafts import draft_own_records, event_title
 from ep_events.cpd.forms import DeleteRecordForm, RecordForm
 from ep_events.cpd.log import day_text, duration_text, log_csv, log_pdf, standards_text
 from ep_events.cpd.records import RecordAnswers, identifying_warnings, progress_of, records_in_year
-from ep_events.cpd.years import RegistrationYear, current_year, year_from_url, year_of, year_of_date
+from ep_events.cpd.years import RegistrationYear, current_year, year_from_url, year_of_date
 from ep_events.extensions import db, limiter
 from ep_events.programmes.models import Programme
 
@@ -46,11 +50,14 @@ def _year(text: str | None) -> RegistrationYear:
 
 
 def _attended_places(user, year: RegistrationYear) -> list[Place]:
-    places = db.session.execute(
+    """The events the person attended that started in the year (midnight to midnight, UK time)."""
+    return list(db.session.execute(
         select(Place).where(Place.user_id == user.id, Place.attendance == Attendance.ATTENDED,
-                            Place.status == PlaceStatus.CONFIRMED)
-        .order_by(Place.starts_at)).scalars()
-    return [place for place in places if year_of(place.starts_at) == year]
+                            Place.status == PlaceStatus.CONFIRMED,
+                            Place.starts_at >= uk_to_utc(year.first_day, time(0)),
+                            Place.starts_at < uk_to_utc(year.last_day + timedelta(days=1), time(0)))
+        .options(joinedload(Place.event).joinedload(Event.programme))
+        .order_by(Place.starts_at)).scalars())
 
 
 @bp.get("/cpd", defaults={"year": None}, endpoint="log")
@@ -147,13 +154,16 @@ def delete_record(record_id: int):
     record = cpd_records.own_record(current_user, record_id)
     if record is None:
         abort(404)
-    form = DeleteRecordForm()
-    if form.validate_on_submit():
-        ok, _ = form.apply(lambda: cpd_records.delete_record(current_user, record))
-        if ok:
+    if DeleteRecordForm().validate_on_submit():
+        try:
+            cpd_records.delete_record(current_user, record)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
             flash("The record is deleted.", "success")
             return redirect(url_for("cpd.log"))
-        flash(form.submit.errors[-1], "error")
     return redirect(url_for("cpd.edit_record", record_id=record_id))
 
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
 from ep_events.accounts.models import Role
@@ -34,6 +34,10 @@ def index():
         roles = [r.label for r in (Role.ORGANISER, Role.FACILITATOR)
                  if current_user.has_role(r, programme=programme)] or ["Site admin"]
         tools = TOOLS.get(programme.kind)
-        rows.append({"programme": programme, "roles": roles,
-                     "tools": tools(programme, can_organise) if tools else None})
+        tools = tools(programme, can_organise) if tools else None
+        if tools and (current_user.has_role(Role.ORGANISER, programme=programme) or is_admin(current_user)):
+            # How many reflections each event has (counts only: reflections are private to their authors).
+            tools["links"] = tools["links"] + [("CPD reflections written",
+                                                url_for("cpd.reflection_counts", programme_id=programme.id))]
+        rows.append({"programme": programme, "roles": roles, "tools": tools})
     return render_template("manage/index.html", rows=rows)

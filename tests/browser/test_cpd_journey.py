@@ -73,6 +73,12 @@ def test_practitioner_reflects_on_an_attended_surgery_and_downloads_the_log_and_
     type_into(practitioner, "#password", factories.PASSWORD)
     practitioner.keyboard.press("Enter")
     expect(practitioner.get_by_role("heading", level=1)).to_have_text("Write your reflection")
+    # The home page says it is waiting too, and leads back to it.
+    practitioner.goto("/")
+    expect(practitioner.get_by_role("heading", name="Reflections to write")).to_be_visible()
+    check_page(practitioner, "home-reflections-to-write")
+    press(practitioner, practitioner.get_by_role("link", name=re.compile("^Practice surgery: ")))
+    expect(practitioner.get_by_role("heading", level=1)).to_have_text("Write your reflection")
     expect(practitioner.get_by_label("Peer learning session")).to_be_checked()
     check_page(practitioner, "draft")
     type_into(practitioner, "#description", "A practice surgery on planning early permanence for a baby.")

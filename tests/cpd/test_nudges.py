@@ -57,3 +57,17 @@ def test_no_november_reminder_once_the_year_is_complete(world, mail):
     with freeze_time(datetime(2027, 11, 2, tzinfo=UTC)):
         assert send_cpd_nudges() == 0
         mail()
+
+
+def test_the_commands_draft_and_remind_once(app, world, mail):
+    runner = app.test_cli_runner()
+    with freeze_time(datetime(2027, 9, 1, 8, tzinfo=UTC)):
+        first = runner.invoke(args=["send-cpd-nudges"])
+        again = runner.invoke(args=["send-cpd-nudges"])
+        assert runner.invoke(args=["create-cpd-drafts"]).output == "CPD drafts created: 0\n"
+        messages = mail()
+    assert first.output == "CPD drafts created: 2\nCPD reminders queued: 2\n"
+    assert again.output == "CPD drafts created: 0\nCPD reminders queued: 0\n"
+    # The attendance was six months before: drafts, but no draft emails; one reminder each.
+    assert sorted(m.recipients[0] for m in messages) == ["pat@example.org", "sam@example.org"]
+    assert all("renewal" in m.subject for m in messages)

@@ -180,3 +180,35 @@ def test_a_certificate_is_only_for_an_attended_event_and_its_code_checks_publicl
 @pytest.mark.parametrize("code", ["ABCD-EFGH-JKLM", "x" * 10_000, "'; DROP TABLE", "%00"])
 def test_a_wrong_certificate_code_is_not_found(client, world, code):
     assert client.get(f"/certificates/{code}").status_code in (400, 404)
+
+
+def test_the_manage_page_links_organisers_to_the_counts_and_not_facilitators(client, world):
+    sign_in(client, world.organiser)
+    assert f"/cpd/programmes/{world.programme.id}/reflections" in client.get("/manage").get_data(as_text=True)
+    facilitator = client.application.test_client()
+    sign_in(facilitator, world.facilitator)
+    assert "/reflections" not in facilitator.get("/manage").get_data(as_text=True)
+
+
+def test_a_record_added_by_hand_can_be_deleted_but_not_one_from_an_attended_event(pat, world):
+    drafted = pats_draft(world)
+    own = save_record(world.pat, None, RecordAnswers(title="Reading", activity_date=date(2027, 1, 5)))
+    db.session.commit()
+    assert "Delete this record" in pat.get(f"/cpd/records/{own.id}").get_data(as_text=True)
+    assert "Delete this record" not in pat.get(f"/cpd/records/{drafted.id}").get_data(as_text=True)
+    assert pat.post(f"/cpd/records/{drafted.id}/delete").status_code == 302
+    assert pat.post(f"/cpd/records/{own.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert [r.id for r in db.session.query(CpdRecord).filter_by(user_id=world.pat.id)] == [drafted.id]
+
+
+def test_certificates_are_listed_in_the_year_the_event_was_held_in_uk_time(pat, world):
+    place_on(held_workshop(world.programme, datetime(2026, 11, 30, 23, 30, tzinfo=UTC), title="Late November"),
+             world.pat)
+    place_on(held_workshop(world.programme, datetime(2026, 12, 1, 0, 30, tzinfo=UTC), title="Early December"),
+             world.pat)
+    db.session.commit()
+    this_year = pat.get("/cpd/2027").get_data(as_text=True)
+    last_year = pat.get("/cpd/2026").get_data(as_text=True)
+    assert "Certificate: Workshop: Early December" in this_year and "Late November" not in this_year
+    assert "Certificate: Workshop: Late November" in last_year and "Early December" not in last_year
