@@ -52,6 +52,10 @@ def clock():
 
 @pytest.fixture
 def world(app):
+    return build_world()
+
+
+def build_world() -> World:
     w = World()
     w.programme = factories.programme(kind="workshops", slug="pds", name="Adoption England P&SD workshops",
                                       contact_email="ep-workshops@example.org")
