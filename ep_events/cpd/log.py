@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.cpd.models import CpdRecord
-from ep_events.cpd.pdf import Document
+from ep_events.cpd.pdf import SECONDARY, Document
 from ep_events.cpd.years import RegistrationYear
 from ep_events.standards import current_edition
 
@@ -77,8 +77,9 @@ def log_pdf(user, year: RegistrationYear, records: list[CpdRecord], progress, ma
         document.paragraph(f"Registration year {year.label}. No CPD recorded in this year yet.")
     for number, record in enumerate(records, start=1):
         pdf.add_page()
-        document.paragraph(f"{user.name}  ·  Registration year {year.label}  ·  Record {number} of {len(records)}"
-                           f"  ·  {progress.summary}", size=8, colour=(80, 90, 95), height=4)
+        document.paragraph(f"{user.name}  ·  Registration year {year.label}  ·  Record {number} of {len(records)}",
+                           size=8, colour=SECONDARY, height=4)
+        document.paragraph(f"This year's progress: {progress.summary}", size=8, colour=SECONDARY, height=4)
         document.rule()
         document.paragraph(record.title or "Untitled CPD", size=15, style="B", height=7.5)
         status = "Complete" if record.is_complete else "Draft: not yet complete"
@@ -87,7 +88,7 @@ def log_pdf(user, year: RegistrationYear, records: list[CpdRecord], progress, ma
             facts.append(f"At EP Events: {record.programme_name}")
         if record.duration_minutes:
             facts.append(f"Time: {duration_text(record.duration_minutes)}")
-        document.paragraph("  ·  ".join(facts), size=9, colour=(80, 90, 95))
+        document.paragraph("  ·  ".join(facts), size=9, colour=SECONDARY)
         values = _values(record)
         for name, label in FORM_ORDER:
             if name in ("peer_role", "peer_learning") and not record.has_peer_reflection:
