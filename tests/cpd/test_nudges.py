@@ -3,6 +3,7 @@ run twice they send once; nobody who opted out or is already complete is reminde
 
 from datetime import UTC, date, datetime
 
+import pytest
 from freezegun import freeze_time
 
 from ep_events.cpd.drafts import draft_own_records
@@ -10,6 +11,7 @@ from ep_events.cpd.nudges import send_cpd_nudges
 from ep_events.cpd.records import RecordAnswers, save_record
 from ep_events.extensions import db
 from tests import factories
+from tests.cpd.conftest import build_world
 
 COMPLETE = RecordAnswers(cpd_type="Conference", title="A conference", activity_date=date(2027, 1, 20),
                          description="d", learning="l", impact="i")
@@ -71,3 +73,13 @@ def test_the_commands_draft_and_remind_once(app, world, mail):
     # The attendance was six months before: drafts, but no draft emails; one reminder each.
     assert sorted(m.recipients[0] for m in messages) == ["pat@example.org", "sam@example.org"]
     assert all("renewal" in m.subject for m in messages)
+
+
+@pytest.mark.postgres
+def test_reminders_send_once_on_postgresql(pg_app, mailbox):
+    world = build_world()
+    save_record(world.pat, None, COMPLETE, complete=True)
+    db.session.commit()
+    with freeze_time(datetime(2027, 9, 2, tzinfo=UTC)):
+        assert send_cpd_nudges() == 1
+        assert send_cpd_nudges() == 0
