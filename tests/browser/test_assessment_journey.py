@@ -106,3 +106,31 @@ def test_agency_admin_rates_sees_what_to_book_next_completes_and_downloads_the_s
     assert book["S2"]["A14"].value == "2.10" and book["S2"]["A14"].data_type == "s"
     db.session.expire_all()
     assert assessment.is_completed and assessment.completed_at > utcnow() - timedelta(minutes=5)
+
+
+def test_the_other_self_assessment_pages_have_no_axe_violations(page, live_server, check_page, app):
+    from tests.assessments.conftest import build_world, completed
+
+    world = build_world()
+    earlier = completed(world, overrides={"1.1": EntryInput(rating="red", action="Write the pathway",
+                                                          action_due_on=utcnow().date() + timedelta(days=3))},
+                        shared=True, now=utcnow() - timedelta(days=365))
+    later = completed(world, overrides={"1.1": EntryInput(rating="green")}, shared=True)
+    sign_in_with_keyboard(page, check_page, world.admin)
+    for name, path in (("home", "/"), ("compare", f"/self-assessments/{later.id}/compare?with={earlier.id}"),
+                       ("read-only-standard", f"/self-assessments/{later.id}/standards/1"),
+                       ("colleagues", f"/self-assessments/agencies/{world.agency.id}/colleagues")):
+        page.goto(path)
+        check_page(page, name)
+    page.goto(f"/self-assessments/{earlier.id}")
+    press(page, page.get_by_role("button", name="Start the next self-assessment as a copy"))
+    press(page, page.get_by_role("link", name="Import a filled-in toolkit spreadsheet"))
+    check_page(page, "import")
+    press(page, page.get_by_role("button", name="Upload and preview"))
+    expect(page.get_by_text("Choose the toolkit spreadsheet to upload").first).to_be_visible()
+    check_page(page, "import-error")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_with_keyboard(page, check_page, world.ae_organiser)
+    page.goto("/self-assessments/aggregate")
+    expect(page.locator("main")).to_contain_text("chose to share it: 1 agency.")
+    check_page(page, "aggregate")
