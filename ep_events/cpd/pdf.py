@@ -45,6 +45,7 @@ class Document:
         texts = list(texts) + [title, author, footer]
         fonts = font_files(texts)
         self.text = str if fonts else plain
+        self.widths: dict[tuple, dict[str, float]] = {}
         self.pdf = pdf = _PDF(self.text(footer))
         for style, path in (fonts or {}).items():
             pdf.add_font(FAMILY, style, str(path))
@@ -74,12 +75,17 @@ class Document:
         """The text broken into lines that fit `width` at the current font, word by word (long words split)."""
         pdf = self.pdf
         font, size, scale = pdf.current_font, pdf.font_size_pt, pdf.k
+        widths = self.widths.setdefault((font.fontkey, size), {})  # reflections repeat their words
 
         def measure(text: str) -> float:
-            try:
-                return font.get_text_width(text, size, None)[1] / scale
-            except (KeyError, IndexError):  # a character the font does not have: fpdf2 measures the fallback
-                return pdf.get_string_width(text)
+            found = widths.get(text)
+            if found is None:
+                try:
+                    found = font.get_text_width(text, size, None)[1] / scale
+                except (KeyError, IndexError):  # a character the font does not have: fpdf2 measures the fallback
+                    found = pdf.get_string_width(text)
+                widths[text] = found
+            return found
 
         space = measure(" ")
         out = []
