@@ -52,7 +52,7 @@ def test_the_page_and_csv_show_counts_and_nothing_an_agency_wrote(client, world)
                                                   action="Secret action")}, shared=True)
     sign_in(client, world.ae_organiser)
     page = _text(client.get("/self-assessments/aggregate"))
-    assert "shared it: 1 agency." in page and "0 red, 1 amber, 0 green" in page
+    assert "share it: 1 agency." in page and "0 red, 1 amber, 0 green" in page
     assert "secret" not in page.lower() and "Adoption Central Midlands" not in page
     response = client.get("/self-assessments/aggregate.csv")
     assert response.mimetype == "text/csv"
