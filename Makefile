@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/dist/main.css: node_modules/.installed static/src/main.scss static/src/app.mjs scripts/build-assets.mjs
+static/dist/main.css: node_modules/.installed static/src/main.scss static/src/print.scss static/src/app.mjs scripts/build-assets.mjs
 	npm run --silent build
 
 clean:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from bench import announce, assessments, cpd, feed, invoice_pdf, invoice_race, outbox, queries, race, wrk
+from bench import announce, assessments, cpd, dashboard, feed, invoice_pdf, invoice_race, outbox, queries, race, wrk
 from bench.loadgen import HttpSession, percentile_ms, run_load
 from bench.network_seed import NETWORK_SMALL, NETWORK_YEAR, seed_network
 from bench.seed import PASSWORD, SMALL, YEAR, seed
@@ -242,6 +242,10 @@ def main() -> None:
 
         log(f"Practice standards: an agency's summary and spreadsheet; {assessments.AGENCIES} agencies' shared ratings")
         for name, value in assessments.measure(f"sqlite:///{tmp / 'assessments.db'}", password_hash, log).items():
+            report(name, value)
+
+        log("Dashboards: each programme's, signed in as a site admin, on the year of data seeded first")
+        for name, value in dashboard.measure(big_url, small_url, password_hash, log).items():
             report(name, value)
 
 

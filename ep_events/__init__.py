@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.assessments.views import bp as assessments_bp
     from ep_events.billing.views import bp as billing_bp
     from ep_events.cpd.views import bp as cpd_bp
+    from ep_events.dashboards.views import bp as dashboards_bp
     from ep_events.invitations.views import bp as invitations_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.messages.views import bp as messages_bp
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshop_announce_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(dashboards_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

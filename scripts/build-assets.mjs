@@ -12,6 +12,8 @@ const css = compile("static/src/main.scss", {
   silenceDeprecations: ["import"],
 });
 writeFileSync(`${out}/main.css`, css.css);
+// The print stylesheet of pages with figures (dashboards), linked with media="print" where it is used.
+writeFileSync(`${out}/print.css`, compile("static/src/print.scss", { style: "compressed" }).css);
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
 cpSync("node_modules/govuk-frontend/dist/govuk/assets/images", `${out}/assets/images`, { recursive: true });
 cpSync("node_modules/govuk-frontend/dist/govuk/assets/manifest.json", `${out}/assets/manifest.json`);
