@@ -44,6 +44,8 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
     # How long the public Network Days listings may show free places before counting again (0: always count).
     NETWORK_PLACES_LEFT_CACHE_SECONDS = int(os.environ.get("NETWORK_PLACES_LEFT_CACHE_SECONDS", "5"))
+    # How long the event finder may show a list of events (and their free places) before counting again.
+    FINDER_CACHE_SECONDS = int(os.environ.get("FINDER_CACHE_SECONDS", "5"))
     # Training enquiries are deleted this long after they are answered (twice as long after they arrive if never).
     ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
     # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
@@ -134,6 +136,7 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     DEMO_PASSWORD = "demo-password-2026"
     NETWORK_PLACES_LEFT_CACHE_SECONDS = 0  # tests read the count a change has just made (one test turns it on)
+    FINDER_CACHE_SECONDS = 0  # likewise
 
 
 class ProductionConfig(Config):

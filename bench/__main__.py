@@ -121,6 +121,9 @@ def main() -> None:
         workshops_path = f"/workshops/{workshops.slug}"  # workshops.programme_workshops, anonymous
         report("workshops_page_queries", queries.count_in_child(big_url, workshops_path))
         report("workshops_page_queries_small", queries.count_in_child(small_url, workshops_path))
+        finder_path = "/events"  # every programme's events to come, the first page, anonymous
+        report("events_finder_queries", queries.count_in_child(big_url, finder_path))
+        report("events_finder_queries_small", queries.count_in_child(small_url, finder_path))
         # The agency account page (network_account.agency_account), signed in as the agency's admin.
         agency_path = f"/network-days/{network.slug}/agencies/{network.agency_id}"
         try:
@@ -137,7 +140,7 @@ def main() -> None:
         # My bookings and the agency account page (signed in) take their turns with the others, so a machine
         # whose speed drifts slows them all alike and the ratios compare like with like.
         compared = {"bare": "/bench/bare", "picker": picker_path, "mine": MY_BOOKINGS, "network": network_path,
-                    "workshops": workshops_path}
+                    "workshops": workshops_path, "finder": finder_path}
         if agency_path:
             compared["agency"] = agency_path
         gunicorn_log = tmp / "gunicorn.log"
@@ -205,6 +208,10 @@ def main() -> None:
         report("workshops_page_rps", shops.rps)
         report("workshops_page_vs_bare_ratio", shops.rps / bare.rps if bare.rps else float("nan"))
         report("workshops_page_p95_ms", shops.percentile_ms(95))
+        finder = turns["finder"]
+        report("events_finder_rps", finder.rps)
+        report("events_finder_vs_bare_ratio", finder.rps / bare.rps if bare.rps else float("nan"))
+        report("events_finder_p95_ms", finder.percentile_ms(95))
         report("personal_feed_200_ms", percentile_ms(feed_times, 95))
         report("http_errors", sum(turn.errors for turn in turns.values()) + feed_failures)
         report("gunicorn_worker_deaths", deaths)

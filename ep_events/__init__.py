@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.assessments.views import bp as assessments_bp
+    from ep_events.finder.views import bp as finder_bp
     from ep_events.billing.views import bp as billing_bp
     from ep_events.cpd.views import bp as cpd_bp
     from ep_events.dashboards.views import bp as dashboards_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(finder_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

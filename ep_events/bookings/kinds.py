@@ -38,6 +38,8 @@ class ProgrammeKindSpec(Protocol):
     place_identity: str
     waitlist_identity: str | None
     api_fields: tuple[ApiField, ...]
+    # What a booker may bring to its events, as (key, words), for the event finder's theme filter; () if nothing.
+    themes: tuple[tuple[str, str], ...]
 
     def place_url(self, place_id: int) -> str:
         """The booker's own page for a place (relative URL)."""

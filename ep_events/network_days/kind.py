@@ -24,6 +24,7 @@ class NetworkDays:
     key = PROGRAMME_KIND
     label = "Network Days"
     cpd_type = "Network event"
+    themes = ()
     event_identity = "network_day"
     place_identity = "network_place"
     waitlist_identity = None

@@ -16,6 +16,7 @@ from ep_events.surgeries.availability import free_places
 from ep_events.surgeries.booking_changes import release_person
 from ep_events.surgeries.models import (
     PROGRAMME_KIND,
+    THEMES,
     SlotOffer,
     SurgeryBooking,
     SurgeryDate,
@@ -29,6 +30,7 @@ class PracticeSurgeries:
     key = PROGRAMME_KIND
     label = "Practice surgeries"
     cpd_type = "Peer learning session"
+    themes = THEMES
     event_identity = "surgery_date"
     place_identity = "surgery_booking"
     waitlist_identity = "surgery_waitlist_entry"

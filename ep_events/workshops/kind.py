@@ -28,6 +28,7 @@ class Workshops:
     key = PROGRAMME_KIND
     label = "Workshops"
     cpd_type = "Workshop/webinar"
+    themes = ()
     event_identity = "workshop"
     place_identity = "workshop_registration"
     waitlist_identity = "workshop_waitlist_entry"

@@ -53,6 +53,7 @@ class ReadingCircles:
     key = KEY
     label = "Reading circles"
     cpd_type = "Other"
+    themes = ()
     event_identity = "test_circle"
     place_identity = "test_circle_place"
     waitlist_identity = None

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from ep_events.bookings.models import PlaceStatus
+from ep_events.core import short_cache
 from ep_events.core.time import UK, utcnow
 from ep_events.extensions import db
-from ep_events.network_days import listed_places as listed_places_module
 from ep_events.network_days.listed_places import listed_places
 from ep_events.network_days.memberships import add_membership, membership_year_of
 from ep_events.network_days.models import NetworkPlace, PlaceType
@@ -35,7 +35,7 @@ def cached(app):
 def clock(monkeypatch):
     """The cache's own clock (time.monotonic), moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr(listed_places_module.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(short_cache.time, "monotonic", lambda: now[0])
     return now
 
 

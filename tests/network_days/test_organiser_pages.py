@@ -213,7 +213,8 @@ def test_a_day_that_has_ended_cannot_be_cancelled_from_its_page(client, world):
     day = network_day(world, now=NOW)
     db.session.commit()
     sign_in(client, world.organiser)
-    assert "Cancel this Network Day" in text_of(client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True))
+    page = text_of(client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True))
+    assert "Cancel this Network Day" in page
     day.starts_at, day.ends_at = NOW - timedelta(days=1, hours=5), NOW - timedelta(days=1)  # it took place yesterday
     db.session.commit()
     page = text_of(client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True))
