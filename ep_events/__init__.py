@@ -131,10 +131,10 @@ def _register_blueprints(app: Flask) -> None:
     from ep_events.admin.views import bp as admin_bp
     from ep_events.api.views import bp as api_bp
     from ep_events.assessments.views import bp as assessments_bp
-    from ep_events.finder.views import bp as finder_bp
     from ep_events.billing.views import bp as billing_bp
     from ep_events.cpd.views import bp as cpd_bp
     from ep_events.dashboards.views import bp as dashboards_bp
+    from ep_events.finder.views import bp as finder_bp
     from ep_events.invitations.views import bp as invitations_bp
     from ep_events.manage.views import bp as manage_bp
     from ep_events.messages.views import bp as messages_bp
