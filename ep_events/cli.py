@@ -3,11 +3,14 @@
 import os
 import threading
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from werkzeug.serving import run_simple
 
+from ep_events.core.backup import backup_database, restore_database
+from ep_events.core.errors import DomainError
 from ep_events.extensions import db
 
 
@@ -38,6 +41,27 @@ def register_cli(app: Flask) -> None:
             if not loop:
                 return
             time.sleep(interval)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup(path: Path):
+        """Write a consistent copy of the whole database to PATH (SQLite: online backup; PostgreSQL: pg_dump)."""
+        try:
+            backup_database(db.engine, path)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"backed up to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Replace a database that already holds data.")
+    def restore(path: Path, replace: bool):
+        """Put the backup at PATH in place of the database (an empty one, unless --replace)."""
+        try:
+            restore_database(db.engine, path, replace=replace)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"restored from {path}")
 
     @app.cli.command("purge-outbox")
     def purge_outbox():
