@@ -44,6 +44,8 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
     # How long the public Network Days listings may show free places before counting again (0: always count).
     NETWORK_PLACES_LEFT_CACHE_SECONDS = int(os.environ.get("NETWORK_PLACES_LEFT_CACHE_SECONDS", "5"))
+    # "json": every log line one JSON object with the request's id (production's default); "text": Flask's own.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # How long the event finder may show a list of events (and their free places) before counting again.
     FINDER_CACHE_SECONDS = int(os.environ.get("FINDER_CACHE_SECONDS", "5"))
     # Training enquiries are deleted this long after they are answered (twice as long after they arrive if never).
@@ -141,6 +143,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     DEBUG = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def check(cls) -> None:

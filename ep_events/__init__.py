@@ -14,6 +14,7 @@ from config import BASE_DIR, CONFIGS
 from ep_events.core import database as _database  # noqa: F401 (SQLite foreign keys)
 from ep_events.core import inputs
 from ep_events.core import time as uktime
+from ep_events.core.request_log import init_request_log
 from ep_events.core.secret_urls import redact_access_logs
 from ep_events.core.templating import EPEnvironment
 from ep_events.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
@@ -93,6 +94,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_kinds()
     # Every <int:...> in every route is a bounded ASCII id; set before any blueprint adds its rules.
     app.url_map.converters["int"] = inputs.DatabaseIdConverter
+    init_request_log(app)  # first, so that even a refused request has its id
     app.before_request(inputs.reject_forbidden_characters)
     _register_blueprints(app)
     redact_access_logs(app)

@@ -37,7 +37,7 @@ DEMO_ROLES = {
 DEMO_NOW = "2026-12-07 09:00:00"
 
 # Addresses a crawl must not follow: they are not pages, or following them changes what a person has.
-NOT_PAGES = ("/static/", "/api/", "/calendar/", "/healthz")
+NOT_PAGES = ("/static/", "/api/", "/calendar/", "/healthz", "/readyz")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ep_events.accounts.policy import can_see_programme
 from ep_events.cpd.drafts import draft_own_records
 from ep_events.cpd.records import records_to_write
-from ep_events.extensions import db, talisman
+from ep_events.extensions import db, limiter, talisman
 from ep_events.notifications.devmail import read_caught_folder, read_caught_message
 from ep_events.programmes.services import list_programmes
 
@@ -48,12 +48,28 @@ def cookies():
 
 @bp.route("/healthz")
 def healthz():
+    """The process answers (for a supervisor deciding whether to restart it): touches nothing else."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+def readyz():
+    """Whether this instance can serve (for a load balancer): the database answers, and the shared rate-limit
+    storage (Redis) where one is configured."""
+    checks, ready = {}, True
     try:
         db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
     except (SQLAlchemyError, OSError):
         db.session.rollback()
-        return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
+        checks["database"], ready = "unavailable", False
+    if not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        try:
+            shared = limiter.storage.check()
+        except Exception:  # noqa: BLE001 (any failure of the storage's client means not ready)
+            shared = False
+        checks["rate_limits"], ready = ("ok", ready) if shared else ("unavailable", False)
+    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
 
 
 def _dev_mail_folder() -> Path:

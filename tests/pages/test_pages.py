@@ -69,19 +69,22 @@ def test_unknown_page_gets_a_friendly_404(client):
     assert "Page not found" in response.get_data(as_text=True)
 
 
-def test_healthz_reports_ok_when_the_database_answers(client):
-    response = client.get("/healthz")
+def test_readyz_reports_ok_when_the_database_answers(client):
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_503_when_the_database_is_unreachable(tmp_path, smtp_server):
+def test_readyz_reports_503_when_the_database_is_unreachable_while_healthz_says_the_process_lives(
+        tmp_path, smtp_server):
     from tests.conftest import make_app
 
     app = make_app(f"sqlite:///{tmp_path}/missing-dir/nothing.db", smtp_server.port)
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["database"] == "unavailable"
+    assert response.get_json() == {"status": "error", "database": "unavailable"}
+    alive = app.test_client().get("/healthz")
+    assert alive.status_code == 200 and alive.get_json() == {"status": "ok"}
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
