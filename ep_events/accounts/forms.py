@@ -2,7 +2,19 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from ep_events.accounts.passwords import MIN_PASSWORD_LENGTH, check_password_strength
+from ep_events.core.errors import DomainError
 from ep_events.core.forms import Form, OrganisationSelectField
+
+PASSWORD_HINT = f"Must be {MIN_PASSWORD_LENGTH} characters or more, and not a common password"
+
+
+def strong_password(form, field) -> None:
+    """The password rules of `accounts.passwords`, as a form validator (the service checks them again)."""
+    try:
+        check_password_strength(field.data or "")
+    except DomainError as error:
+        raise ValidationError(str(error)) from error
 
 
 def _other_required(form, field):
@@ -31,9 +43,8 @@ class SignUpForm(ProfileFields, Form):
                                          check_deliverability=False),
                                    Length(max=320)])
     password = PasswordField("Create a password", widget=GovPasswordInput(),
-                             description="Must be 10 characters or more",
-                             validators=[InputRequired("Enter a password"),
-                                         Length(min=10, message="Password must be 10 characters or more")])
+                             description=PASSWORD_HINT,
+                             validators=[InputRequired("Enter a password"), strong_password])
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
@@ -58,9 +69,8 @@ class ForgotPasswordForm(Form):
 
 
 class ResetPasswordForm(Form):
-    password = PasswordField("New password", widget=GovPasswordInput(), description="Must be 10 characters or more",
-                             validators=[InputRequired("Enter a new password"),
-                                         Length(min=10, message="Password must be 10 characters or more")])
+    password = PasswordField("New password", widget=GovPasswordInput(), description=PASSWORD_HINT,
+                             validators=[InputRequired("Enter a new password"), strong_password])
     confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
                             validators=[InputRequired("Confirm your new password"),
                                         EqualTo("password", "Passwords must match")])
@@ -77,9 +87,8 @@ class ProfileForm(ProfileFields, Form):
 class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", widget=GovPasswordInput(),
                                      validators=[InputRequired("Enter your current password")])
-    new_password = PasswordField("New password", widget=GovPasswordInput(), description="Must be 10 characters or more",
-                                 validators=[InputRequired("Enter a new password"),
-                                             Length(min=10, message="Password must be 10 characters or more")])
+    new_password = PasswordField("New password", widget=GovPasswordInput(), description=PASSWORD_HINT,
+                                 validators=[InputRequired("Enter a new password"), strong_password])
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 

@@ -11,14 +11,13 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ep_events.accounts.models import AccountToken, Grant, Role, TokenPurpose, User
+from ep_events.accounts.passwords import check_password_strength
 from ep_events.core.audit import anonymise_audit, audited_identities, record_audit
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
 from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.notifications.outbox import erase_messages_about, last_message_id, queue_email
-
-MIN_PASSWORD_LENGTH = 10
 
 
 class TokenInvalid(DomainError):
@@ -127,11 +126,6 @@ def end_session(user: User) -> None:
     """
     user.session_version += 1
     db.session.flush()
-
-
-def check_password_strength(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field=field)
 
 
 def sign_up(name: str, email: str, job_title: str, organisation, organisation_other: str,

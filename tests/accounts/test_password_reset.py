@@ -180,7 +180,7 @@ def test_too_short_new_password_shows_the_error_summary_and_changes_nothing(clie
     link = _ask_for_link(client, deliver, user)
     response = client.post(link, data={"password": "short", "confirm": "short"})
     assert response.status_code == 400
-    assert "Password must be 10 characters or more" in response.get_data(as_text=True)
+    assert "Password must be 12 characters or more" in response.get_data(as_text=True)
     assert _password_hash(user) == before
 
 

@@ -123,7 +123,7 @@ def test_too_short_new_password_is_refused_and_nothing_changes(client, signed_in
     response = signed_in(user).post("/account/password", data={
         "current_password": factories.PASSWORD, "new_password": "short"})
     assert response.status_code == 400
-    assert "Password must be 10 characters or more" in response.get_data(as_text=True)
+    assert "Password must be 12 characters or more" in response.get_data(as_text=True)
     assert _fresh(user).password_hash == before
 
 

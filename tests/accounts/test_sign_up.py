@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from ep_events.accounts.models import User
@@ -100,10 +101,37 @@ def test_sign_up_with_bad_input_shows_the_error_summary_and_saves_nothing(client
     assert "There is a problem" in body
     assert "Enter your full name" in body
     assert "Enter an email address in the correct format" in body
-    assert "Password must be 10 characters or more" in body
+    assert "Password must be 12 characters or more" in body
     assert "<title>Error: Create an account" in body
     assert user_count() == 0
     assert deliver() == []
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("eleven-char", "Password must be 12 characters or more"),  # 11 characters
+    ("qwerty123456", "This password is one of the most common: choose one that is harder to guess"),
+    ("1Q2W3E4R5T6Y", "This password is one of the most common"),  # case does not hide it
+    ("x" * 1001, "Password must be 1,000 characters or fewer"),
+])
+def test_a_short_common_or_huge_password_is_refused_and_nothing_is_saved(client, deliver, password, message):
+    response = client.post("/sign-up", data=_form(password=password))
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert user_count() == 0 and deliver() == []
+
+
+def test_twelve_uncommon_characters_are_enough(client):
+    assert client.post("/sign-up", data=_form(password="kettle-orbit")).status_code == 302
+    assert user_count() == 1
+
+
+def test_the_password_rule_refuses_common_passwords_in_every_service():
+    from ep_events.accounts.passwords import check_password_strength
+    from ep_events.core.errors import DomainError
+
+    for common in ("qazwsxedcrfv", "leavemealone", "123456654321"):
+        with pytest.raises(DomainError, match="most common"):
+            check_password_strength(common)
+    check_password_strength("harbour-lantern-42")
 
 
 def test_choosing_other_organisation_needs_its_name(client):
