@@ -10,24 +10,28 @@ from ep_events.billing.models import CreditNote, CreditNoteLine, Invoice, Invoic
 from ep_events.extensions import db
 
 
-def _invoiced(invoice_id):
+def invoiced_total(invoice_id):
+    """An invoice's total in pence (its lines summed), as a scalar subquery on `invoice_id` (a column or a value)."""
     return (select(func.coalesce(func.sum(InvoiceLine.line_total_pence), 0))
             .where(InvoiceLine.invoice_id == invoice_id).scalar_subquery())
 
 
-def _credited(invoice_id):
+def credited_total(invoice_id):
+    """What credit notes reversed of an invoice, in pence, as a scalar subquery."""
     return (select(func.coalesce(func.sum(CreditNoteLine.line_total_pence), 0))
             .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
             .where(CreditNote.invoice_id == invoice_id).scalar_subquery())
 
 
-def _paid(invoice_id):
+def paid_total(invoice_id):
+    """What was paid against an invoice, in pence, as a scalar subquery."""
     return (select(func.coalesce(func.sum(Payment.amount_pence), 0))
             .where(Payment.invoice_id == invoice_id).scalar_subquery())
 
 
-def _outstanding(invoice_id):
-    return _invoiced(invoice_id) - _credited(invoice_id) - _paid(invoice_id)
+def outstanding_total(invoice_id):
+    """What is still owed on an invoice (negative: overpaid), as a scalar subquery."""
+    return invoiced_total(invoice_id) - credited_total(invoice_id) - paid_total(invoice_id)
 
 
 def invoice_totals(invoice: Invoice) -> tuple[int, int, int]:
@@ -41,7 +45,7 @@ def invoice_totals(invoice: Invoice) -> tuple[int, int, int]:
 
 def balance(invoice: Invoice) -> int:
     """What is still owed on an invoice: its total, less its credit notes, less its payments (negative: overpaid)."""
-    return int(db.session.execute(select(_outstanding(invoice.id))).scalar_one())
+    return int(db.session.execute(select(outstanding_total(invoice.id))).scalar_one())
 
 
 def organisation_balance(programme, organisation) -> int:
@@ -60,10 +64,10 @@ def organisation_balance(programme, organisation) -> int:
 
 def overdue_invoices(programme, today: date) -> list[tuple[Invoice, int]]:
     """A programme's invoices past their due date with money still owed, oldest due first, with what is owed."""
-    outstanding = _outstanding(Invoice.id).label("outstanding")
+    outstanding = outstanding_total(Invoice.id).label("outstanding")
     rows = db.session.execute(
         select(Invoice, outstanding)
-        .where(Invoice.programme_id == programme.id, Invoice.due_on < today, _outstanding(Invoice.id) > 0)
+        .where(Invoice.programme_id == programme.id, Invoice.due_on < today, outstanding_total(Invoice.id) > 0)
         .order_by(Invoice.due_on, Invoice.number)).all()
     return [(invoice, int(owed)) for invoice, owed in rows]
 
@@ -92,8 +96,8 @@ def list_invoices(programme, show: InvoiceFilter, today: date, offset: int = 0, 
 
     Unpaid: something is still owed. Overdue: something is owed and the due date has passed.
     """
-    outstanding = _outstanding(Invoice.id)
-    query = select(Invoice, _invoiced(Invoice.id), outstanding).where(Invoice.programme_id == programme.id)
+    outstanding = outstanding_total(Invoice.id)
+    query = select(Invoice, invoiced_total(Invoice.id), outstanding).where(Invoice.programme_id == programme.id)
     if show in (InvoiceFilter.UNPAID, InvoiceFilter.OVERDUE):
         query = query.where(outstanding > 0)
     if show is InvoiceFilter.OVERDUE:

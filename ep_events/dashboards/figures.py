@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, distinct, exists, func, literal, null, select, true
 
 from ep_events.accounts.models import User
-from ep_events.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment
+from ep_events.billing.balances import credited_total, invoiced_total, paid_total
+from ep_events.billing.models import Invoice
 from ep_events.bookings.models import (
     ACTIVE_WAITLIST,
     Attendance,
@@ -469,15 +470,8 @@ class Income:
 def income(programme, filters: DashboardFilters, today) -> Income:
     """Invoices issued in the range (to organisations of the region and kind chosen): invoiced, credited and
     paid in pence; what is still owed, and what of it is past its due date."""
-    invoiced = (select(func.coalesce(func.sum(InvoiceLine.line_total_pence), 0))
-                .where(InvoiceLine.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
-    credited = (select(func.coalesce(func.sum(CreditNoteLine.line_total_pence), 0))
-                .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
-                .where(CreditNote.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
-    paid = (select(func.coalesce(func.sum(Payment.amount_pence), 0))
-            .where(Payment.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
-    each = (select(Invoice.due_on.label("due_on"), invoiced.label("invoiced"), credited.label("credited"),
-                   paid.label("paid"))
+    each = (select(Invoice.due_on.label("due_on"), invoiced_total(Invoice.id).label("invoiced"),
+                   credited_total(Invoice.id).label("credited"), paid_total(Invoice.id).label("paid"))
             .where(Invoice.programme_id == programme.id, Invoice.issued_on >= filters.first,
                    Invoice.issued_on <= filters.last, _matches(Invoice.organisation_id, filters))
             .subquery())
