@@ -70,7 +70,9 @@ class Config:
     CONFIRM_TOKEN_HOURS = int(os.environ.get("CONFIRM_TOKEN_HOURS", "48"))
     RESET_TOKEN_HOURS = int(os.environ.get("RESET_TOKEN_HOURS", "2"))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Several instances share their rate limits through Redis: REDIS_URL (or Flask-Limiter's own setting) names it.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_ENABLED = True
     # Failed sign-ins: a low budget per address from one IP address stops guessing without letting a
     # stranger lock the owner out; the per-address budget over all IP addresses is much higher and

@@ -194,6 +194,39 @@ def pg_app(pg_database, smtp_server, tmp_path):
         db.engine.dispose()
 
 
+# --- Redis ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """TEST_REDIS_URL if set (CI starts a server), else a throwaway redis-server on loopback started here. Tests
+    sharing it keep apart by a key prefix of their own (RATELIMIT_KEY_PREFIX)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.fail("Redis is needed for these tests: install the redis-server package or set TEST_REDIS_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="ep-events-redis-"))
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 # --- Browser ----------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
