@@ -12,7 +12,8 @@ MUST_REACH = {
     "accounts.profile", "surgeries.programme_slots", "surgeries.book", "people.my_bookings",
     "surgeries.booking_detail", "surgeries.move_booking", "surgeries.cancel_booking", "surgeries.manage",
     "surgeries.manage_date", "surgeries.new_date", "surgeries.settings", "admin.index", "admin.user_edit",
-    "billing.invoices", "billing.invoice", "billing.settings", "billing.export",
+    "billing.invoices", "billing.invoice", "billing.settings", "billing.export", "dashboards.index",
+    "dashboards.programme_dashboard",
 }
 
 
