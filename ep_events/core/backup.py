@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, literal, select, table
 from sqlalchemy.engine import Engine
 
 from ep_events.core.errors import DomainError
@@ -31,7 +31,7 @@ def _libpq_url(engine: Engine) -> str:
 def _has_data(engine: Engine) -> bool:
     tables = [name for name in inspect(engine).get_table_names() if name != MARKER_TABLE]
     with engine.connect() as conn:
-        return any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in tables)
+        return any(conn.execute(select(literal(1)).select_from(table(name)).limit(1)).first() for name in tables)
 
 
 def backup_database(engine: Engine, path: Path) -> None:
