@@ -88,6 +88,7 @@ def build_world() -> World:
     _workshops(w)
     _network(w)
     w.admin = factories.admin()
+    w.alpha_admin = factories.user(organisation=w.alpha, roles=[(Role.AGENCY_ADMIN, w.alpha)])
     w.practitioner = w.c1
     db.session.commit()
     return w

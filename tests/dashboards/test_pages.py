@@ -36,9 +36,9 @@ def test_anonymous_visitors_are_asked_to_sign_in(world, client):
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("role", ["practitioner", "facilitator", "other_organiser"])
+@pytest.mark.parametrize("role", ["practitioner", "facilitator", "agency_admin", "other_organiser"])
 def test_people_who_do_not_organise_the_programme_get_403(world, client, role):
-    person = {"practitioner": world.c1, "facilitator": world.mtc_facilitator,
+    person = {"practitioner": world.c1, "facilitator": world.mtc_facilitator, "agency_admin": world.alpha_admin,
               "other_organiser": world.psd_organiser}[role]
     sign_in(client, person)
     for path in ["/dashboards/mtc", "/dashboards/mtc/summary.csv"]:
