@@ -22,7 +22,7 @@ from ep_events.network_days.attendance import AttendanceMark, day_minutes
 from ep_events.network_days.days import DayDetails
 from ep_events.network_days.models import NetworkDay
 from ep_events.network_days.rules import MAX_CAPACITY, MIN_CAPACITY, TITLE_MAX, TOPICS_MAX, default_rename_deadline
-from ep_events.standards import standard_choices
+from ep_events.standards import SubstandardsField, standard_choices
 
 TIME_NAMES = {"starts": "start time", "ends": "end time", "rename_deadline_time": "time renaming closes"}
 
@@ -63,6 +63,7 @@ class NetworkDayForm(Form):
                                              widget=GovCheckboxesInput(),
                                              choices=[SelectChoice(c, label) for c, label in standard_choices()],
                                              validators=[Optional()])
+    practice_substandards = SubstandardsField()
     capacity = CapacityField("Number of places", widget=GovTextInput(), validators=[
         InputRequired("Enter the number of places"),
         NumberRange(MIN_CAPACITY, MAX_CAPACITY,
@@ -82,6 +83,7 @@ class NetworkDayForm(Form):
                 "starts": clock(to_uk(network_day.starts_at).time()), "ends": clock(to_uk(network_day.ends_at).time()),
                 "venue": network_day.venue, "online_url": network_day.online_url, "topics": network_day.topics,
                 "practice_standards": list(network_day.practice_standards or []),
+                "practice_substandards": list(network_day.practice_standards or []),
                 "capacity": network_day.capacity}
         if network_day.rename_deadline != default_rename_deadline(network_day.starts_at):
             deadline = to_uk(network_day.rename_deadline)
@@ -114,7 +116,9 @@ class NetworkDayForm(Form):
         return DayDetails(title=self.title.data or "", day=self.day.data, starts=starts,
                           ends=parse_clock(self.ends.data), capacity=self.capacity.data,
                           venue=self.venue.data or "", online_url=self.online_url.data or "",
-                          topics=self.topics.data or "", practice_standards=tuple(self.practice_standards.data or ()),
+                          topics=self.topics.data or "",
+                          practice_standards=(*(self.practice_standards.data or ()),
+                                              *(self.practice_substandards.data or ())),
                           rename_deadline=deadline)
 
 

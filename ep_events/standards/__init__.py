@@ -5,6 +5,7 @@ self-assessment toolkit and reviewed by hand) into memory, once. Events, CPD rec
 the codes ("S4", "4.2"), never ids, so a later edition can be added without breaking what was tagged
 or assessed against an earlier one.
 """
+from ep_events.standards.fields import SubstandardsField
 from ep_events.standards.reference import (
     CURRENT_EDITION_KEY,
     Edition,
@@ -20,4 +21,5 @@ from ep_events.standards.reference import (
 )
 
 __all__ = ["CURRENT_EDITION_KEY", "Edition", "Standard", "SubStandard", "code_sort_key", "current_edition",
-           "edition", "practice_standard_label", "standard_choices", "substandard_choices", "validate_codes"]
+           "edition", "practice_standard_label", "standard_choices", "substandard_choices", "validate_codes",
+           "SubstandardsField"]

@@ -24,7 +24,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ep_events.core.forms import Form, GovDateField
 from ep_events.core.time import clock, parse_clock, uk_time
-from ep_events.standards import standard_choices
+from ep_events.standards import SubstandardsField, standard_choices
 from ep_events.surgeries.models import THEMES, Attendance, SessionKind
 from ep_events.surgeries.rules import COLLEAGUE_NAME_MAX, COLLEAGUE_NAME_RULE, OUTLINE_MAX
 
@@ -118,6 +118,7 @@ class SurgeryDateForm(Form):
     practice_standards = SelectMultipleField("Practice standards it addresses (optional)", widget=GovCheckboxesInput(),
                                              choices=[SelectChoice(c, label) for c, label in standard_choices()],
                                              validators=[Optional()])
+    practice_substandards = SubstandardsField()
     # Shown once the date turns out to be a weekend or bank holiday (the service asks for it).
     confirm_day = BooleanField("Yes, hold the surgery on this day", widget=GovCheckboxInput())
     submit = SubmitField("Generate slots", widget=GovSubmitInput())

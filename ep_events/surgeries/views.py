@@ -347,7 +347,7 @@ def new_date(slug: str):
         ok, surgery_date = form.apply(lambda: dates.create_surgery_date(
             current_user, programme, form.day.data, SessionKind(form.session.data), starts, ends,
             allow_non_working_day=form.confirm_day.data,
-            practice_standards=tuple(form.practice_standards.data or ())))
+            practice_standards=(*(form.practice_standards.data or ()), *(form.practice_substandards.data or ()))))
         if ok:
             flash("Slots generated. Check them, remove any you do not want, then publish the date.", "success")
             return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ep_events.core.forms import Form, GovDateField
 from ep_events.core.time import clock, parse_clock, to_uk, uk_to_utc
-from ep_events.standards import standard_choices
+from ep_events.standards import SubstandardsField, standard_choices
 from ep_events.workshops.models import Workshop
 from ep_events.workshops.rules import (
     AUDIENCE_MAX,
@@ -74,6 +74,7 @@ class WorkshopForm(Form):
                                              widget=GovCheckboxesInput(),
                                              choices=[SelectChoice(c, label) for c, label in standard_choices()],
                                              validators=[Optional()])
+    practice_substandards = SubstandardsField()
     registration_closes = GovDateField("Date registration closes (optional)",
                                        description="Leave empty to take registrations until the workshop starts.",
                                        validators=[Optional()])
@@ -89,7 +90,8 @@ class WorkshopForm(Form):
         data = {"title": workshop.title, "description": workshop.description, "day": starts.date(),
                 "starts": clock(starts.time()), "ends": clock(ends.time()), "online_url": workshop.online_url,
                 "capacity": workshop.capacity, "topic": workshop.topic, "audience": workshop.audience,
-                "practice_standards": list(workshop.practice_standards or [])}
+                "practice_standards": list(workshop.practice_standards or []),
+                "practice_substandards": list(workshop.practice_standards or [])}
         if workshop.registration_closes_at != workshop.starts_at:
             closes = to_uk(workshop.registration_closes_at)
             data |= {"registration_closes": closes.date(), "registration_closes_time": clock(closes.time())}
@@ -122,7 +124,8 @@ class WorkshopForm(Form):
             title=self.title.data or "", day=self.day.data, starts=starts, ends=parse_clock(self.ends.data),
             capacity=self.capacity.data, description=self.description.data or "",
             online_url=self.online_url.data or "", topic=self.topic.data or "", audience=self.audience.data or "",
-            practice_standards=tuple(self.practice_standards.data or ()), registration_closes_at=closes)
+            practice_standards=(*(self.practice_standards.data or ()), *(self.practice_substandards.data or ())),
+            registration_closes_at=closes)
 
 
 class CancelWorkshopForm(Form):

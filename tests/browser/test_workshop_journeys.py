@@ -82,7 +82,9 @@ def test_practitioner_finds_a_workshop_registers_then_gets_the_slides_and_gives_
     check_page(page, "workshops")
     press(page, page.get_by_role("link", name="Managing family time in EP"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Managing family time in EP")
-    expect(page.get_by_text("S3, S5")).to_be_visible()
+    expect(page.get_by_text("S3: Preparing and enabling early permanence carers to undertake the caring duties "
+                            "involved in early permanence; S5: The engagement of family members important to the "
+                            "child")).to_be_visible()
     check_page(page, "workshop")
     press(page, page.get_by_role("button", name="Register"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your workshop place")
@@ -195,7 +197,8 @@ def test_organiser_creates_announces_and_imports_attendance(page, live_server, c
     type_into(page, page.get_by_label("Microsoft Teams joining link (optional)"), factories.TEAMS_URL)
     type_into(page, page.get_by_label("Number of places"), "20")
     type_into(page, page.get_by_label("Topic (optional)"), "Life story work")
-    press(page, page.get_by_label("S3", exact=True), "Space")
+    press(page, page.get_by_role("checkbox", name=re.compile(r"S3: Preparing and enabling")), "Space")
+    type_into(page, page.get_by_label("Sub-standards it addresses (optional)"), "3.4, 3.5")
     press(page, page.get_by_role("button", name="Save workshop"))
     expect(page.get_by_text("The workshop is saved as a draft", exact=False)).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hope boxes")
@@ -207,7 +210,7 @@ def test_organiser_creates_announces_and_imports_attendance(page, live_server, c
     check_page(page, "workshop-published")
     workshop = db.session.execute(select(Workshop).where(Workshop.title == "Hope boxes")).scalar_one()
     assert workshop.status is EventStatus.PUBLISHED
-    assert workshop.starts_at.astimezone(UK).date() == day and workshop.practice_standards == ["S3"]
+    assert workshop.starts_at.astimezone(UK).date() == day and workshop.practice_standards == ["S3", "3.4", "3.5"]
 
     # Announces it: details prefilled, preview, send to the three confirmed subscribers.
     press(page, page.get_by_role("link", name="Announce it to the invitation list for Hope boxes"))

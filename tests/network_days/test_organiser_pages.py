@@ -154,6 +154,8 @@ def test_a_rename_deadline_can_be_set(client, world):
     ({"venue": "", "online_url": "https://example.org/meeting"}, "Teams"),
     ({"online_url": TEAMS}, "either in person (a venue) or online (a joining link), not both"),
     ({"practice_standards": ["S9"]}, "is not a valid choice"),
+    ({"practice_substandards": "4.2, 9.9"}, "There is no practice standard &#34;9.9&#34;"),
+    ({"practice_substandards": "S4"}, "Tick whole standards above; enter only sub-standard numbers here"),
     ({"rename_deadline": ["17", "6", "2027"]}, "Renaming must close before the Network Day starts"),
 ])
 def test_bad_input_shows_the_error_summary_and_saves_nothing(client, world, changes, message):
@@ -180,6 +182,18 @@ def test_the_organiser_edits_a_day_and_the_people_named_are_told(client, world, 
     assert "Time 11:00am to 3:30pm (UK time)" in page and "Places taken 1 of 5" in page
     assert day.title == "Contact in early permanence"
     assert any("alice@example.org" in m.recipients for m in deliver())
+
+
+def test_a_day_is_tagged_with_sub_standards_and_an_edit_keeps_them(client, world):
+    sign_in(client, world.organiser)
+    client.post("/network-days/coram-network/manage/days/new", data=_form(practice_substandards="4.2; 2.10, 4.2"))
+    day = db.session.execute(select(NetworkDay)).scalar_one()
+    assert day.practice_standards == ["S1", "S4", "2.10", "4.2"]
+    form = client.get(f"/network-days/manage/days/{day.id}").get_data(as_text=True)
+    assert 'value="2.10, 4.2"' in form
+    client.post(f"/network-days/manage/days/{day.id}", data=_form(capacity="40", practice_substandards="2.10, 4.2"))
+    db.session.expire_all()
+    assert day.practice_standards == ["S1", "S4", "2.10", "4.2"] and day.capacity == 40
 
 
 def test_an_edit_with_bad_input_changes_nothing(client, world):

@@ -260,10 +260,11 @@ def test_a_surgery_date_is_tagged_with_the_practice_standards_it_addresses(clien
                                                                               practice_standards=["S4", "S9"]))
     assert refused.status_code == 400 and "There is a problem" in refused.get_data(as_text=True)
     assert _count_dates() == 0
-    made = client.post("/surgeries/mtc/manage/dates/new", data=_date_form(date(2027, 1, 13),
-                                                                           practice_standards=["S4", "S1"]))
+    made = client.post("/surgeries/mtc/manage/dates/new", data=_date_form(
+        date(2027, 1, 13), practice_standards=["S4", "S1"], practice_substandards="2.3"))
     surgery_date = db.session.execute(select(SurgeryDate)).scalar_one()
-    assert made.status_code == 302 and surgery_date.practice_standards == ["S1", "S4"]
+    assert made.status_code == 302 and surgery_date.practice_standards == ["S1", "S4", "2.3"]
     page = client.get(f"/surgeries/manage/dates/{surgery_date.id}").get_data(as_text=True)
     assert ("Practice standards it addresses: S1: Principles underpinning effective delivery of early permanence "
-            "to children who may be adopted; S4: Children are matched with suitable early permanence carers") in page
+            "to children who may be adopted; S4: Children are matched with suitable early permanence carers; 2.3 All "
+            "organisations") in page

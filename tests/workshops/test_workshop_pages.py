@@ -222,6 +222,21 @@ def test_an_organiser_creates_publishes_edits_and_cancels_a_workshop(client, wor
     assert "This workshop is cancelled" in _text(client.get(_page(made)))
 
 
+def test_a_workshop_is_tagged_with_sub_standards_kept_on_edit_and_unknown_ones_are_refused(client, world):
+    sign_in(client, world.organiser)
+    day = (utcnow() + timedelta(days=40)).date()
+    client.post("/workshops/pds-workshops/manage/new", data=_form(day, practice_substandards="6.3, 2.10"))
+    made = db.session.query(Workshop).one()
+    assert made.practice_standards == ["S2", "S6", "2.10", "6.3"]
+    assert 'value="2.10, 6.3"' in client.get(f"/workshops/manage/{made.id}").get_data(as_text=True)
+    refused = client.post(f"/workshops/manage/{made.id}", data=_form(day, title="Changed", practice_substandards="6.9"))
+    assert refused.status_code == 400 and "There is no practice standard &#34;6.9&#34;" in _text(refused)
+    client.post(f"/workshops/manage/{made.id}", data=_form(day, title="Changed", practice_substandards="2.10, 6.3"))
+    db.session.expire_all()
+    assert made.title == "Changed" and made.practice_standards == ["S2", "S6", "2.10", "6.3"]
+    assert "2.10 LAs/RAAs/VAAs work together" in _text(client.get(_page(made)))
+
+
 def test_a_workshop_that_has_ended_offers_neither_cancelling_nor_announcing(client, world):
     made = _upcoming(world)
     sign_in(client, world.organiser)
