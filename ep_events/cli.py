@@ -1,5 +1,6 @@
 """Flask commands: demo-data, send-outbox, serve-dev …"""
 
+import functools
 import os
 import threading
 import time
@@ -11,7 +12,26 @@ from werkzeug.serving import run_simple
 
 from ep_events.core.backup import backup_database, restore_database
 from ep_events.core.errors import DomainError
+from ep_events.core.jobs import one_at_a_time
 from ep_events.extensions import db
+
+
+def one_at_a_time_command(job: str):
+    """A scheduled job's command runs in one instance at a time: a second one started meanwhile (another
+    machine's timer, a slow run overlapping the next) says so and does nothing."""
+
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            with one_at_a_time(job) as mine:
+                if not mine:
+                    click.echo(f"{job}: another instance is running it; nothing done here")
+                    return None
+                return command(*args, **kwargs)
+
+        return run
+
+    return wrap
 
 
 def register_cli(app: Flask) -> None:
@@ -64,6 +84,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"restored from {path}")
 
     @app.cli.command("purge-outbox")
+    @one_at_a_time_command("purge-outbox")
     def purge_outbox():
         """Blank the bodies of emails sent more than OUTBOX_RETENTION_DAYS ago (safe to run twice)."""
         from ep_events.notifications.outbox import purge_sent_bodies
@@ -73,6 +94,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"sent emails erased: {erased}")
 
     @app.cli.command("purge-expired")
+    @one_at_a_time_command("purge-expired")
     def purge_expired():
         """Erase booking outlines past their programme's retention time, and old training enquiries (safe to run
         twice)."""
@@ -86,6 +108,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"training enquiries erased: {enquiries}")
 
     @app.cli.command("expire-offers")
+    @one_at_a_time_command("expire-offers")
     def expire_offers_command():
         """Close waiting-list offers past their time and offer each slot (or Network Day places) to the next."""
         from ep_events.network_days.waitlist import expire_offers as expire_network_offers
@@ -103,6 +126,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"workshop offers expired: {workshops}")
 
     @app.cli.command("send-reminders")
+    @one_at_a_time_command("send-reminders")
     def send_reminders():
         """Queue the reminders now due (defaults 1 day and 1 hour before); safe to run twice."""
         from ep_events.bookings.reminders import send_due_reminders
@@ -112,6 +136,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"reminders queued: {sent}")
 
     @app.cli.command("create-cpd-drafts")
+    @one_at_a_time_command("create-cpd-drafts")
     def create_cpd_drafts_command():
         """Draft a CPD reflection for every attended place without one, emailing each person once; safe twice."""
         from ep_events.cpd.drafts import create_cpd_drafts
@@ -119,6 +144,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"CPD drafts created: {create_cpd_drafts()}")
 
     @app.cli.command("send-cpd-nudges")
+    @one_at_a_time_command("send-cpd-nudges")
     def send_cpd_nudges_command():
         """Drafts first, then from 1 September (and 1 November) remind whoever is short of their CPD; safe twice."""
         from ep_events.cpd.drafts import create_cpd_drafts
@@ -128,6 +154,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"CPD reminders queued: {send_cpd_nudges()}")
 
     @app.cli.command("send-mailings")
+    @one_at_a_time_command("send-mailings")
     def send_mailings():
         """Queue the next batch of mailing recipients into the outbox (MAILING_BATCH_PER_MINUTE each minute)."""
         from ep_events.notifications.mailings import queue_next_batch
@@ -135,6 +162,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"mailing recipients queued: {queue_next_batch()}")
 
     @app.cli.command("expire-list-entries")
+    @one_at_a_time_command("expire-list-entries")
     def expire_list_entries():
         """Invitation list entries not confirmed within 7 days expire (their link stops working); safe twice."""
         from ep_events.invitations.entries import expire_pending_entries

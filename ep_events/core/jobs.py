@@ -5,8 +5,14 @@ error …) must not stop retention, reminders or offer expiry for everyone else 
 work is committed on its own; a failing row is rolled back, logged with its traceback, and skipped.
 """
 
+import fcntl
 import logging
+import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
 
 from ep_events.extensions import db
 
@@ -27,3 +33,46 @@ def each_row_alone(job: str, row: str):
     except Exception:
         db.session.rollback()
         log.exception("%s: skipped %s after an error; the other rows carry on", job, row)
+
+
+def _advisory_key(job: str) -> int:
+    return zlib.crc32(f"ep_events.job.{job}".encode())  # a stable number per job, within PostgreSQL's bigint
+
+
+@contextmanager
+def one_at_a_time(job: str) -> Iterator[bool]:
+    """True when this process may run `job` now, False when another instance is running it (then do nothing).
+
+    PostgreSQL: a session advisory lock, held on a connection of its own for as long as the job runs, so two
+    app machines started by their timers at the same minute run it once. SQLite: every instance is on the
+    machine holding the file, so a lock file beside the database does the same.
+    """
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        key = _advisory_key(job)
+        with engine.connect() as conn:
+            mine = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            conn.commit()
+            try:
+                yield mine
+            finally:
+                if mine:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield True  # a database in this process alone
+        return
+    with open(Path(database).with_name(f"{Path(database).name}.{job}.lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            mine = False
+        else:
+            mine = True
+        try:
+            yield mine
+        finally:
+            if mine:
+                fcntl.flock(lock, fcntl.LOCK_UN)
