@@ -30,13 +30,14 @@ from ep_events.dashboards.filters import DashboardFilters
 from ep_events.dashboards.sql import hours_between, json_codes
 from ep_events.extensions import db
 from ep_events.network_days.models import PROGRAMME_KIND as NETWORK_KIND
-from ep_events.network_days.models import Membership, NetworkPlace, PlaceType
+from ep_events.network_days.models import Membership, NetworkPlace, NetworkWaitlistEntry, PlaceType
 from ep_events.organisations.models import Organisation
 from ep_events.surgeries.models import PROGRAMME_KIND as SURGERY_KIND
 from ep_events.surgeries.models import SlotStatus, SurgeryBooking, SurgeryDate, SurgerySlot
 from ep_events.workshops.models import WorkshopFeedback
 
 NETWORK_PLACE = NetworkPlace.__table__
+NETWORK_WAITLIST = NetworkWaitlistEntry.__table__
 SURGERY_DATE = SurgeryDate.__table__
 SURGERY_BOOKING = SurgeryBooking.__table__
 OFFERED = (EventStatus.PUBLISHED, EventStatus.CANCELLED)  # events that were offered (not drafts)
@@ -65,6 +66,18 @@ def _organisations(filters: DashboardFilters):
 
 def _matches(column, filters: DashboardFilters):
     return column.in_(_organisations(filters)) if filters.by_organisation else true()
+
+
+def _people_of(filters: DashboardFilters):
+    return select(User.id).where(User.organisation_id.in_(_organisations(filters)))
+
+
+def _waiting_from(programme, filters: DashboardFilters):
+    """Waiting-list entries of organisations that match: a Network Day's agency's, anyone else's own."""
+    if programme.kind == NETWORK_KIND:
+        return WaitlistEntry.id.in_(select(NETWORK_WAITLIST.c.id)
+                                    .where(NETWORK_WAITLIST.c.agency_id.in_(_organisations(filters))))
+    return WaitlistEntry.user_id.in_(_people_of(filters))
 
 
 def _places(programme):
@@ -161,8 +174,7 @@ def waiting_list(programme, filters: DashboardFilters) -> WaitingList:
              .select_from(WaitlistEntry).join(Event, Event.id == WaitlistEntry.event_id)
              .where(_in_scope(programme, filters)))
     if filters.by_organisation:
-        query = query.where(WaitlistEntry.user_id.in_(
-            select(User.id).where(User.organisation_id.in_(_organisations(filters)))))
+        query = query.where(_waiting_from(programme, filters))
     return WaitingList(*(int(n) for n in db.session.execute(query).one()))
 
 
@@ -194,8 +206,7 @@ def events(programme, filters: DashboardFilters, offset: int = 0, limit: int | N
                .join(Event, Event.id == WaitlistEntry.event_id)
                .where(_in_scope(programme, filters), WaitlistEntry.status != WaitlistStatus.BOOKED, ~had_place))
     if filters.by_organisation:
-        waiting = waiting.where(WaitlistEntry.user_id.in_(
-            select(User.id).where(User.organisation_id.in_(_organisations(filters)))))
+        waiting = waiting.where(_waiting_from(programme, filters))
     waiting = waiting.group_by(WaitlistEntry.event_id).subquery()
     session = SURGERY_DATE.c.session if programme.kind == SURGERY_KIND else null()
     query = (select(Event.starts_at, Event.title, Event.status, session, _places_offered(programme),
@@ -289,8 +300,7 @@ def feedback(programme, filters: DashboardFilters) -> list[FeedbackRow]:
              .select_from(WorkshopFeedback).join(Event, Event.id == WorkshopFeedback.workshop_id)
              .where(_in_scope(programme, filters)))
     if filters.by_organisation:
-        query = query.where(WorkshopFeedback.user_id.in_(
-            select(User.id).where(User.organisation_id.in_(_organisations(filters)))))
+        query = query.where(WorkshopFeedback.user_id.in_(_people_of(filters)))
     query = query.group_by(Event.id, Event.starts_at, Event.title).order_by(Event.starts_at, Event.id)
     return [FeedbackRow(starts_at, title, int(n), int(u), int(r))
             for starts_at, title, n, u, r in db.session.execute(query)]

@@ -20,7 +20,7 @@ from ep_events.bookings.models import Attendance, EventStatus, WaitlistStatus
 from ep_events.core.time import uk_to_utc
 from ep_events.cpd.models import CpdRecord, RecordStatus
 from ep_events.extensions import db
-from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, PlaceType
+from ep_events.network_days.models import Membership, NetworkDay, NetworkPlace, NetworkWaitlistEntry, PlaceType
 from ep_events.organisations.models import OrganisationKind
 from ep_events.surgeries.models import (
     SessionKind,
@@ -206,6 +206,8 @@ def _network(w: World) -> None:
     _network_place(n1, w.alpha, PlaceType.EXTRA, w.a2, Attendance.DID_NOT_ATTEND)
     n2 = _network_day(w.coram, date(2026, 11, 25))
     _network_place(n2, w.alpha, PlaceType.MEMBERSHIP, w.a1)
+    # Beta waits for two extra places on November's day (asked by someone from elsewhere, for the filter's sake).
+    db.session.add(NetworkWaitlistEntry(event_id=n2.id, user_id=w.c1.id, agency_id=w.beta.id, quantity=2))
 
     def invoice(agency, on: date, lines):
         order = place_order(None, w.coram, agency, lines, billing_contact_name="Finance",

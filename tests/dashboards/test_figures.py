@@ -160,3 +160,11 @@ def test_network_memberships_places_and_income(any_world):
                                          kind=OrganisationKind.LOCAL_AUTHORITY)
     assert figures(any_world.coram, "income", west_midlands_las)["Invoiced"] == "£150.00"
     assert rows(any_world.coram, "memberships", west_midlands_las) == [["1 April 2026 to 31 March 2027", 1, 0, 1, 0]]
+
+
+def test_network_waiting_list_counts_for_the_agency_that_waits(any_world):
+    assert figures(any_world.coram, "waiting-list")["Still waiting or holding an offer"] == 1
+    west_midlands = DashboardFilters(YEAR.first, YEAR.last, region="West Midlands")  # Beta's region
+    assert figures(any_world.coram, "waiting-list", west_midlands)["Never had a place on that event"] == 1
+    london = DashboardFilters(YEAR.first, YEAR.last, region="London")  # where the person who asked works
+    assert figures(any_world.coram, "waiting-list", london)["Joined a waiting list"] == 0
