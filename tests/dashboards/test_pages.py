@@ -189,3 +189,14 @@ def test_a_draft_programme_dashboard_is_for_its_organisers(world, client):
     assert client.get("/dashboards/draft-programme").status_code == 200
     other = sign_in_fresh(client, world.mtc_organiser)
     assert other.get("/dashboards/draft-programme").status_code == 403
+
+
+@pytest.mark.postgres
+def test_every_dashboard_and_csv_on_postgresql(pg_app, pg_world):
+    client = pg_app.test_client()
+    sign_in(client, pg_world.admin)
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200 and "Download ‘Reach by region’ as CSV" in _text(response)
+    assert "£250.00" in _text(client.get("/dashboards/coram-network/income.csv"))
+    assert client.get("/dashboards/mtc?" + urlencode([("from", "1")] * 1000)).status_code == 400
