@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
 from ep_events.accounts.models import Grant, Role
+from ep_events.assessments.assessments import edition_of
 from ep_events.assessments.models import AssessmentDelegate, AssessmentEntry, Rating, SelfAssessment
 from ep_events.bookings.kinds import kind_for
 from ep_events.bookings.models import Event, EventStatus
 from ep_events.extensions import db
-from ep_events.standards import Standard, SubStandard, edition
+from ep_events.standards import Standard, SubStandard
 
 SUGGESTED_EVENTS_MAX = 3  # upcoming events listed per sub-standard
 UPCOMING_EVENTS_READ = 200  # published events to come read for suggestions (a year's programmes)
@@ -35,7 +36,7 @@ class StandardCounts:
 
 def rating_counts(assessment: SelfAssessment) -> list[StandardCounts]:
     """Red, amber, green and not yet rated, per standard of the assessment's edition."""
-    standards = edition(assessment.edition)
+    standards = edition_of(assessment)
     ratings = {entry.number: entry.rating for entry in assessment.entries}
     counts = []
     for standard in standards.standards:
@@ -109,7 +110,7 @@ class Suggestion:
 def what_to_book_next(assessment: SelfAssessment, now: datetime) -> list[Suggestion]:
     """For each red then amber sub-standard: its resources, and up to three published events to come tagged
     with it or with its standard (the earliest first)."""
-    standards = edition(assessment.edition)
+    standards = edition_of(assessment)
     weak = sorted((entry for entry in assessment.entries if entry.rating in (Rating.RED, Rating.AMBER)),
                   key=lambda e: (e.rating.rank, _number_key(e.number)))
     if not weak:
@@ -172,7 +173,7 @@ def compare(earlier: SelfAssessment, later: SelfAssessment) -> list[Movement]:
     before = {entry.number: entry.rating for entry in earlier.entries}
     after = {entry.number: entry.rating for entry in later.entries}
     return [Movement(sub, before.get(sub.number), after.get(sub.number))
-            for sub in edition(later.edition).substandards]
+            for sub in edition_of(later).substandards]
 
 
 @dataclass
