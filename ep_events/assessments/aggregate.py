@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ep_events.accounts.models import Grant, Role
 from ep_events.assessments.models import AssessmentEntry, AssessmentStatus, Rating, SelfAssessment
+from ep_events.core.audit import record_audit
 from ep_events.core.spreadsheets import csv_bytes
 from ep_events.extensions import db
 from ep_events.organisations.models import REGIONS, Organisation
@@ -94,3 +95,12 @@ def aggregate_csv(result: Aggregate) -> bytes:
         t = result.totals[sub.number]
         rows.append([sub.standard_code, sub.number, "All regions", t.red, t.amber, t.green, result.agencies])
     return csv_bytes(header, rows)
+
+
+def mark_aggregate_programme(programme: Programme, sees: bool) -> None:
+    """Mark (or unmark) a programme as Adoption England's: its organisers see the shared ratings."""
+    programme.standards_aggregate = bool(sees)
+    db.session.flush()
+    record_audit(None, "programme.update", programme,
+                 f"{programme.name}: its organisers {'see' if sees else 'no longer see'} the shared practice "
+                 "standards ratings")

@@ -6,6 +6,7 @@ agency or an assessment (whether it exists is not theirs to know)."""
 
 from datetime import date
 
+import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -31,6 +32,7 @@ from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import to_uk, utcnow
 from ep_events.extensions import db
 from ep_events.organisations.models import REGIONS, Organisation
+from ep_events.programmes.models import Programme
 from ep_events.standards import current_edition
 
 bp = Blueprint("assessments", __name__, url_prefix="/self-assessments")
@@ -364,3 +366,17 @@ def self_assessment_panel() -> dict:
     agencies = rules.agencies_for(current_user)
     return {"agencies": agencies, "actions": summary.actions_due(current_user, _today()) if agencies else [],
             "sees_aggregate": agg.may_see_aggregate(current_user)}
+
+
+@bp.cli.command("aggregate-programme")
+@click.argument("slug")
+@click.option("--off", is_flag=True, help="Stop its organisers seeing the shared ratings.")
+def aggregate_programme(slug: str, off: bool):
+    """Mark the programme SLUG as Adoption England's: its organisers see the practice standards ratings agencies
+    share (flask assessments aggregate-programme SLUG)."""
+    programme = db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+    if programme is None:
+        raise click.ClickException(f"There is no programme {slug!r}")
+    agg.mark_aggregate_programme(programme, not off)
+    db.session.commit()
+    click.echo(f"{programme.name}: its organisers {'no longer see' if off else 'see'} the shared ratings.")

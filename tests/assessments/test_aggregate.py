@@ -86,3 +86,16 @@ def test_the_aggregate_counts_the_same_on_postgresql(pg_app):
     assert result.agencies == 2
     west, east = result.counts["1.1"]["West Midlands"], result.counts["1.1"]["East Midlands"]
     assert (west.red, west.amber, east.red) == (0, 1, 1)
+
+
+def test_a_site_operator_marks_adoption_englands_programme_from_the_command_line(app, client, world):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["assessments", "aggregate-programme", world.other_programme.slug])
+    assert result.exit_code == 0 and "its organisers see the shared ratings" in result.output
+    sign_in(client, world.organiser)
+    assert client.get("/self-assessments/aggregate").status_code == 200
+    result = runner.invoke(args=["assessments", "aggregate-programme", world.other_programme.slug, "--off"])
+    assert result.exit_code == 0
+    assert client.get("/self-assessments/aggregate").status_code == 404
+    missing = runner.invoke(args=["assessments", "aggregate-programme", "no-such-programme"])
+    assert missing.exit_code != 0 and "There is no programme 'no-such-programme'" in missing.output
