@@ -63,10 +63,11 @@ def current_year(now: datetime | None = None) -> RegistrationYear:
 
 def year_from_url(text: str, now: datetime | None = None) -> RegistrationYear | None:
     """A year from a web address ("2026"), or None for anything that is not a year the log can show:
-    before the first year any CPD here can be dated in, after the current one, or not a number."""
+    before the first year any CPD here can be dated in (records start in 2000), after the current one, or not a
+    number."""
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         return None
     ends_in = int(text)
-    if not EARLIEST_YEAR + 1 <= ends_in <= current_year(now).ends_in:
+    if not EARLIEST_YEAR <= ends_in <= current_year(now).ends_in:
         return None
     return RegistrationYear(ends_in)

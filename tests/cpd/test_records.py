@@ -147,7 +147,7 @@ def test_progress_counts_only_complete_records_of_that_year(world):
     assert progress.summary == "2 of 2 records, 1 with peer reflection: ready for renewal"
 
 
-@pytest.mark.parametrize("text", ["2026", "2027"])
+@pytest.mark.parametrize("text", ["2000", "2026", "2027"])
 def test_years_up_to_the_current_one_can_be_shown(text):
     assert year_from_url(text, now=NOW) == RegistrationYear(int(text))
 
