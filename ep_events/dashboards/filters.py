@@ -4,8 +4,8 @@ chosen), a region and a kind of organisation."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from wtforms import SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -77,7 +77,6 @@ class DashboardFilterForm(Form):
                        choices=[SelectChoice("", "All kinds")] + [SelectChoice(k.value, k.label)
                                                                    for k in OrganisationKind],
                        validate_choice=False)
-    submit = SubmitField("Show figures", widget=GovSubmitInput())
 
     def filters(self, today: date) -> DashboardFilters | None:
         """The filters asked for (the financial year of `today` unless dates are given), or None with the errors

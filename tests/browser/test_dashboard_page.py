@@ -20,6 +20,8 @@ def test_organiser_reads_and_filters_the_surgery_dashboard(page, live_server, ch
         page.locator(box).fill(value)
     page.get_by_label("Region", exact=True).select_option("West Midlands")
     page.get_by_role("button", name="Show figures").click()
+    # The filtered view has its own address, holding the filters only.
+    assert page.url.endswith("/dashboards/mtc?from=1&from=4&from=2026&to=31&to=3&to=2027&region=West+Midlands&kind=")
     expect(page.get_by_text("Events from 1 April 2026 to 31 March 2027; places booked from all organisations "
                             "in West Midlands.")).to_be_visible()
     chart = page.get_by_role("img", name="Places taken, by region")
