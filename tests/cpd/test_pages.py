@@ -212,3 +212,22 @@ def test_certificates_are_listed_in_the_year_the_event_was_held_in_uk_time(pat, 
     last_year = pat.get("/cpd/2026").get_data(as_text=True)
     assert "Certificate: Workshop: Early December" in this_year and "Late November" not in this_year
     assert "Certificate: Workshop: Late November" in last_year and "Early December" not in last_year
+
+
+def test_every_box_states_its_limit_and_says_not_to_identify_anyone(pat, world):
+    record = pats_draft(world)
+    page = pat.get(f"/cpd/records/{record.id}").get_data(as_text=True)
+    assert page.count("5,000 characters or fewer") == 4 and page.count("200 characters or fewer") == 2
+    assert page.count("could identify children, families or carers") >= 5
+
+
+def test_right_to_left_text_and_emoji_are_kept_and_a_nul_byte_is_refused_with_nothing_saved(pat, world):
+    record = pats_draft(world)
+    text = "مرحبا بالعالم 😀 שלום"
+    assert pat.post(f"/cpd/records/{record.id}", data={**FORM, "learning": text}).status_code == 302
+    refused = pat.post(f"/cpd/records/{record.id}", data={**FORM, "learning": "before\x00after", "impact": "changed"})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    saved = db.session.get(CpdRecord, record.id)
+    assert (saved.learning, saved.impact) == (text, FORM["impact"])
+    assert text in pat.get(f"/cpd/records/{record.id}").get_data(as_text=True)
