@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
@@ -154,9 +154,13 @@ def sign_in():
         except DomainError as error:
             form.add_domain_error(error)
         else:
+            # A new session for the signed-in person: nothing set before signing in (by them, or planted by
+            # someone who handed them a cookie) carries over, and the CSRF token is a new one.
+            next_page = _safe_next(request.args.get("next"))
+            session.clear()
             login_user(user)
             flash(f"Signed in as {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("pages.home"))
+            return redirect(next_page or url_for("pages.home"))
     return render_template("accounts/sign_in.html", form=form), 400 if form.errors else 200
 
 

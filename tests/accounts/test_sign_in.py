@@ -65,6 +65,26 @@ def test_empty_sign_in_form_shows_what_to_enter(client):
     assert "Enter your password" in body
 
 
+def test_signing_in_starts_a_new_session_and_keeps_nothing_from_before(app, client):
+    user = factories.user()
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    with client.session_transaction() as session:
+        session["planted"] = "by someone who handed over this cookie"
+        before = dict(session)
+    assert client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD,
+                                         "csrf_token": token}).status_code == 302
+    with client.session_transaction() as session:
+        after = dict(session)
+    assert "planted" not in after and after.get("_user_id")
+    assert after.get("csrf_token") != before.get("csrf_token")  # the token from before signing in is gone
+    assert _is_signed_in(client)
+    refused = client.post("/sign-out", data={"csrf_token": token})  # the old token no longer works
+    assert refused.status_code == 400 and _is_signed_in(client)
+
+
 def test_sign_out_ends_the_session(client):
     user = factories.user()
     db.session.commit()
