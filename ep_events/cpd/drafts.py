@@ -3,8 +3,8 @@
 Attendance is marked in several places (a surgery's facilitator page, Network Day and workshop attendance,
 the Teams import); none of them calls CPD. Instead a scheduled, idempotent job (`flask create-cpd-drafts`,
 also run by `send-cpd-nudges`) finds attended places without a record, drafts them and queues one email
-each; and a person's own CPD pages draft theirs as they open them, so nobody waits for the job. The record's
-`place_id` is unique, so the job and a page drafting the same place at once make one record.
+each (`make run` runs it every few seconds, production every minute). Pages only read: a GET never drafts. The
+record's `place_id` is unique, so two runs drafting the same place at once make one record.
 """
 
 from datetime import datetime, timedelta
@@ -94,8 +94,8 @@ def _insert(record: CpdRecord) -> bool:
 
 
 def draft_own_records(user, now: datetime | None = None) -> int:
-    """Draft the person's records for events they attended that have none yet (as they open their CPD
-    pages); no email, since they are looking at them. Returns how many were drafted."""
+    """Draft the person's records for events they attended that have none yet, without an email (the demo data
+    uses it). Returns how many were drafted."""
     now = now or utcnow()
     return sum(_insert(draft_for(place, now)) for place in _attended_without_record(user.id))
 

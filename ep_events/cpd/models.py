@@ -55,7 +55,7 @@ class CpdRecord(TimestampMixin, db.Model):
     practice_standards: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When the person was emailed that the draft waits (None: drafted as they opened their CPD pages).
+    # When the person was emailed that the draft waits (None: not emailed, e.g. attendance too old).
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     place = relationship("Place")

@@ -15,7 +15,7 @@ from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import uk_to_utc, utcnow
 from ep_events.cpd import records as cpd_records
 from ep_events.cpd.certificates import certificate_for, certificate_pdf, own_attended_place, verify_code
-from ep_events.cpd.drafts import draft_own_records, event_title
+from ep_events.cpd.drafts import event_title
 from ep_events.cpd.forms import DeleteRecordForm, RecordForm
 from ep_events.cpd.log import day_text, duration_text, log_csv, log_pdf, standards_text
 from ep_events.cpd.records import RecordAnswers, identifying_warnings, progress_of, records_in_year
@@ -32,12 +32,6 @@ VERIFY_PER_MINUTE = "30 per minute"
 def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _drafted() -> None:
-    """Draft any records waiting for events the person attended (the scheduled job may not have run yet)."""
-    if draft_own_records(current_user):
-        db.session.commit()
 
 
 def _year(text: str | None) -> RegistrationYear:
@@ -65,7 +59,6 @@ def _attended_places(user, year: RegistrationYear) -> list[Place]:
 @login_required
 def log_page(year: str | None):
     chosen = _year(year)
-    _drafted()
     records = records_in_year(current_user, chosen)
     now_year = current_year()
     years = sorted(set(cpd_records.years_with_records(current_user)) | {now_year.ends_in}, reverse=True)
@@ -81,7 +74,6 @@ def log_page(year: str | None):
 @login_required
 def log_download_pdf(year: str):
     chosen = _year(year)
-    _drafted()
     records = records_in_year(current_user, chosen)
     content = log_pdf(current_user, chosen, records, progress_of(records), utcnow())
     return _private(Response(content, mimetype="application/pdf", headers={
@@ -92,7 +84,6 @@ def log_download_pdf(year: str):
 @login_required
 def log_download_csv(year: str):
     chosen = _year(year)
-    _drafted()
     response = csv_download(f"cpd-log-{chosen.ends_in - 1}-{chosen.ends_in}.csv",
                             log_csv(records_in_year(current_user, chosen)))
     return _private(response)
@@ -167,9 +158,10 @@ def delete_record(record_id: int):
     return redirect(url_for("cpd.edit_record", record_id=record_id))
 
 
-@bp.get("/cpd/certificates/<int:place_id>")
+@bp.post("/cpd/certificates/<int:place_id>")
 @login_required
 def certificate(place_id: int):
+    """A POST, since the first download issues the certificate and its code (a GET changes nothing)."""
     place = own_attended_place(current_user, place_id)
     if place is None:
         abort(404)  # not theirs, or not attended: there is no certificate

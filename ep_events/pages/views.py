@@ -7,7 +7,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ep_events.accounts.policy import can_see_programme
-from ep_events.cpd.drafts import draft_own_records
 from ep_events.cpd.records import records_to_write
 from ep_events.extensions import db, limiter, talisman
 from ep_events.notifications.devmail import read_caught_folder, read_caught_message
@@ -23,11 +22,9 @@ def home():
 
 
 def _reflections_to_write() -> list:
-    """The signed-in person's draft CPD reflections, drafted now for any event they attended since the job ran."""
+    """The signed-in person's draft CPD reflections (drafted by the `create-cpd-drafts` job: looking writes nothing)."""
     if not current_user.is_authenticated:
         return []
-    if draft_own_records(current_user):
-        db.session.commit()
     return records_to_write(current_user)
 
 

@@ -103,7 +103,7 @@ def test_practitioner_reflects_on_an_attended_surgery_and_downloads_the_log_and_
     assert "Senior practitioner" in text and "Peer learning session" in text
 
     with practitioner.expect_download() as download:
-        press(practitioner, practitioner.get_by_role("link", name=re.compile("Certificate: Practice surgery: ")))
+        press(practitioner, practitioner.get_by_role("button", name=re.compile("Certificate: Practice surgery: ")))
     certificate = tmp_path / "certificate.pdf"
     download.value.save_as(certificate)
     text = _pdf_text(certificate)

@@ -7,7 +7,7 @@ import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from ep_events.cpd.drafts import draft_own_records
+from ep_events.cpd.drafts import create_cpd_drafts, draft_own_records
 from ep_events.cpd.models import CpdCertificate, CpdRecord, RecordStatus
 from ep_events.cpd.records import RecordAnswers, save_record
 from ep_events.extensions import db
@@ -95,7 +95,7 @@ def test_a_reflection_is_not_found_for_anyone_but_its_author(client, world, who)
     assert client.get(f"/cpd/records/{record.id}").status_code == 404
     assert client.post(f"/cpd/records/{record.id}", data=FORM).status_code == 404
     assert client.post(f"/cpd/records/{record.id}/delete").status_code == 404
-    assert client.get(f"/cpd/certificates/{world.place.id}").status_code == 404
+    assert client.post(f"/cpd/certificates/{world.place.id}").status_code == 404
     assert f"/cpd/records/{record.id}" not in client.get("/cpd").get_data(as_text=True)
 
 
@@ -127,6 +127,7 @@ def _pdf_text(content: bytes) -> list[str]:
 
 def test_the_pdf_log_has_one_record_per_page_with_every_field_in_any_language(pat, world):
     with freeze_time(NOW):
+        create_cpd_drafts()  # the job drafts the attended workshop
         save_record(world.pat, None, RecordAnswers(cpd_type="Conference", title="Zoë’s conference",
                                                    activity_date=date(2027, 1, 20), description="Łódź and é",
                                                    learning="Emoji 😀 too", impact="Impact text",
@@ -163,9 +164,13 @@ def test_a_certificate_is_only_for_an_attended_event_and_its_code_checks_publicl
     not_attended = place_on(held_workshop(world.programme, datetime(2027, 3, 1, 10, tzinfo=UTC), title="Missed"),
                             world.pat, attended=False)
     db.session.commit()
-    assert pat.get(f"/cpd/certificates/{not_attended.id}").status_code == 404
+    assert pat.post(f"/cpd/certificates/{not_attended.id}").status_code == 404
+    # Downloading issues the certificate, so it is a POST: looking at the log issues nothing.
+    assert pat.get(f"/cpd/certificates/{world.place.id}").status_code == 405
     with freeze_time(NOW):
-        response = pat.get(f"/cpd/certificates/{world.place.id}")
+        assert f'action="/cpd/certificates/{world.place.id}"' in pat.get("/cpd/2027").get_data(as_text=True)
+        assert db.session.query(CpdCertificate).count() == 0
+        response = pat.post(f"/cpd/certificates/{world.place.id}")
     assert response.status_code == 200
     [page] = _pdf_text(response.data)
     certificate = db.session.query(CpdCertificate).one()

@@ -1,8 +1,11 @@
-"""Every page is valid HTML (W3C Nu Html Checker), as each demo role sees it."""
+"""Every page is valid HTML (W3C Nu Html Checker), as each demo role sees it; and looking changes nothing: no
+GET a role's crawl makes adds, removes or updates a row."""
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import func, select
 
+from ep_events.extensions import db
 from tests.crawl import DEMO_NOW, DEMO_ROLES, crawl, demo_dataset, links_in, sign_in_demo_user
 from tests.html_validator import PageFolder
 
@@ -17,6 +20,16 @@ MUST_REACH = {
 }
 
 
+def database_state() -> dict[str, tuple]:
+    """Per table: its row count and, where it has one, its latest `updated_at` and `created_at`."""
+    state = {}
+    for table in db.metadata.sorted_tables:
+        columns = [func.count()] + [func.max(table.c[name]) for name in ("updated_at", "created_at")
+                                    if name in table.c]
+        state[table.name] = tuple(db.session.execute(select(*columns).select_from(table)).one())
+    return state
+
+
 @freeze_time(DEMO_NOW)
 def test_every_page_each_demo_role_can_reach_is_valid_html(app, client, mailbox, tmp_path):
     app.config["WTF_CSRF_ENABLED"] = True  # as served: the CSRF fields are part of the pages
@@ -27,10 +40,16 @@ def test_every_page_each_demo_role_can_reach_is_valid_html(app, client, mailbox,
         person = app.test_client()
         if email:
             sign_in_demo_user(person, email, app.config["DEMO_PASSWORD"])
+        db.session.expire_all()
+        before = database_state()
         for page in crawl(app, person):
             assert page.status == 200, f"{role}: {page.path} answered {page.status}"
             pages.save(f"{role} {page.path}", page.html)
             reached.add(page.endpoint)
+        db.session.expire_all()
+        after = database_state()
+        changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+        assert not changed, f"{role}'s GET requests changed the database: {changed}"
     # Error pages and a form with errors are pages too.
     pages.save("anonymous /no-such-page (404)", client.get("/no-such-page").get_data())
     token = links_in(client.get("/sign-in").get_data(as_text=True)).csrf_token
