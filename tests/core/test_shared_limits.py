@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ep_events.extensions import db
+from ep_events.extensions import db, limiter
 from tests import factories
 from tests.conftest import free_port, make_app
 
@@ -90,14 +90,26 @@ def test_two_instances_count_one_persons_failed_sign_ins_together(shared_databas
             log.close()
 
 
+def _close_redis_connections() -> None:
+    """The limiter is one object for every app made in this process: close its Redis client's sockets before
+    the next app replaces it (else they are found unclosed, later, in some other test)."""
+    limiter.storage.storage.connection_pool.disconnect()
+
+
 def test_readyz_checks_redis_where_it_is_configured(tmp_path, smtp_server, redis_url):
     url = f"sqlite:///{tmp_path / 'ready.db'}"
     ready = make_app(url, smtp_server.port, REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=redis_url)
-    response = ready.test_client().get("/readyz")
+    try:
+        response = ready.test_client().get("/readyz")
+    finally:
+        _close_redis_connections()
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     down = make_app(url, smtp_server.port, REDIS_URL=dead, RATELIMIT_STORAGE_URI=dead)
-    response = down.test_client().get("/readyz")
+    try:
+        response = down.test_client().get("/readyz")
+    finally:
+        _close_redis_connections()
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "ok", "rate_limits": "unavailable"}
