@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -170,18 +171,27 @@ def postgres_url():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_database(postgres_url):
-    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+@contextmanager
+def fresh_pg_database(postgres_url: str):
+    """A new, empty PostgreSQL database on the tests' server, dropped afterwards; yields its URL."""
     name = f"ep_test_{os.getpid()}_{time.monotonic_ns()}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     base, _ = postgres_url.rsplit("/", 1)
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database(postgres_url):
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    with fresh_pg_database(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture

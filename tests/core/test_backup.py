@@ -2,8 +2,6 @@
 same; a database holding data is not overwritten unless asked; a file that is not a backup changes nothing.
 On SQLite (the online backup API) and on PostgreSQL (pg_dump and pg_restore)."""
 
-import os
-import time
 
 import pytest
 from flask_migrate import upgrade
@@ -12,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from ep_events import create_app
 from ep_events.demo import load_demo_data
 from ep_events.extensions import db
+from tests.conftest import fresh_pg_database
 
 
 def _app(url: str):
@@ -88,15 +87,8 @@ def test_a_file_that_is_not_a_backup_changes_nothing_on_sqlite(tmp_path):
 
 @pytest.fixture
 def second_pg_database(postgres_url):
-    name = f"ep_test_{os.getpid()}_{time.monotonic_ns()}_b"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _ = postgres_url.rsplit("/", 1)
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database(postgres_url) as url:
+        yield url
 
 
 def test_a_backup_restores_every_table_on_postgresql(pg_database, second_pg_database, tmp_path):
