@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.loadgen import percentile_ms
+from bench.loadgen import p95_of_calls
 from bench.seed import PASSWORD
 from ep_events import create_app
 from ep_events.accounts.models import Grant, Role, User
@@ -83,15 +83,6 @@ def _seed(password_hash: str) -> tuple[int, int]:
     return users[0], measured.id
 
 
-def _times(action, count: int) -> float:
-    action()  # warm-up
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return percentile_ms(times, 95)
-
 
 def measure(database_url: str, password_hash: str, log) -> dict[str, float]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
@@ -108,16 +99,16 @@ def measure(database_url: str, password_hash: str, log) -> dict[str, float]:
             client.post("/sign-in", data={"email": db.session.get(User, user_id).email, "password": PASSWORD})
             path = f"/self-assessments/{assessment_id}/summary"
             assert client.get(path).status_code == 200
-            figures = {"assessment_summary_p95_ms": _times(lambda: client.get(path), PAGE_LOADS)}
+            figures = {"assessment_summary_p95_ms": p95_of_calls(lambda: client.get(path), PAGE_LOADS)}
             assessment = db.session.get(SelfAssessment, assessment_id)
-            figures["assessment_xlsx_export_ms"] = _times(
+            figures["assessment_xlsx_export_ms"] = p95_of_calls(
                 lambda: assessment_xlsx(assessment, current_edition()), EXPORTS)
         with app.app_context():
             admin = app.test_client()
             admin.post("/sign-in", data={"email": "bench-ae-admin@example.org", "password": PASSWORD})
             response = admin.get("/self-assessments/aggregate")
             assert response.status_code == 200 and f"{AGENCIES} agencies" in response.get_data(as_text=True)
-            figures["aggregate_p95_ms"] = _times(lambda: admin.get("/self-assessments/aggregate"), PAGE_LOADS)
+            figures["aggregate_p95_ms"] = p95_of_calls(lambda: admin.get("/self-assessments/aggregate"), PAGE_LOADS)
         return figures
     finally:
         with app.app_context():

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.loadgen import percentile_ms
+from bench.loadgen import p95_of_calls
 from bench.seed import PASSWORD
 from ep_events import create_app
 from ep_events.accounts.models import User
@@ -70,15 +70,6 @@ def _seed(password_hash: str) -> tuple[int, int]:
     return person, place.id
 
 
-def _times(action, count: int) -> float:
-    action()  # warm-up: the first render in a process also cuts the font
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return percentile_ms(times, 95)
-
 
 def measure(database_url: str, password_hash: str, log) -> dict[str, float]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
@@ -93,17 +84,17 @@ def measure(database_url: str, password_hash: str, log) -> dict[str, float]:
             year = current_year()
             records = records_in_year(person, year)
             log(f"  the measured person has {len(records)} records this year")
-            figures = {"cpd_log_pdf_p95_ms": _times(
+            figures = {"cpd_log_pdf_p95_ms": p95_of_calls(
                 lambda: log_pdf(person, year, records, progress_of(records), datetime.now(UTC)), RENDERS)}
             place = db.session.get(WorkshopRegistration, place_id)
             certificate = certificate_for(person, place)
             db.session.commit()
-            figures["certificate_pdf_p95_ms"] = _times(lambda: certificate_pdf(certificate), 60)
+            figures["certificate_pdf_p95_ms"] = p95_of_calls(lambda: certificate_pdf(certificate), 60)
             client = app.test_client()
             client.post("/sign-in", data={"email": person.email, "password": PASSWORD})
             path = f"/cpd/{year.ends_in}"
             assert client.get(path).status_code == 200
-            figures["cpd_log_page_p95_ms"] = _times(lambda: client.get(path), PAGE_LOADS)
+            figures["cpd_log_page_p95_ms"] = p95_of_calls(lambda: client.get(path), PAGE_LOADS)
         return figures
     finally:
         with app.app_context():
