@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ep_events
 export FLASK_APP := ep_events
 
-.PHONY: run test lint test-clock bench setup assets migrate demo clean production-local
+.PHONY: run test lint test-clock bench setup assets migrate demo clean production-local audit
 
 run: setup
 	$(FLASK) db upgrade
@@ -42,6 +42,10 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: the slower Python load generator will be used" >&2
 	$(BIN)/python -m bench
+
+# Known vulnerabilities in the installed Python packages (pip-audit; says so when PyPI's service is unreachable).
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 # The production shape on this machine (PostgreSQL, Redis, nginx, two gunicorn instances, the outbox worker, the
 # jobs) from Debian's packages on loopback ports; Ctrl-C stops it. See deploy/ and the README.
