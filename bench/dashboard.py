@@ -19,7 +19,7 @@ LOADS = 30  # per programme
 PATHS = [f"/dashboards/{slug}" for slug in (seed.SLUG, network_seed.SLUG, workshop_seed.SLUG)]
 
 
-def _add_admin(database_url: str, password_hash: str) -> None:
+def add_admin(database_url: str, password_hash: str) -> None:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         if db.session.execute(select(User.id).where(User.email == ADMIN_EMAIL)).scalar_one_or_none() is None:
@@ -36,7 +36,7 @@ def _add_admin(database_url: str, password_hash: str) -> None:
 
 def measure(big_url: str, small_url: str, password_hash: str, log) -> dict:
     for url in (big_url, small_url):
-        _add_admin(url, password_hash)
+        add_admin(url, password_hash)
     counts = {size: "/".join(str(queries.count_in_child(url, path, ADMIN_EMAIL)) for path in PATHS)
               for size, url in (("big", big_url), ("small", small_url))}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=big_url)

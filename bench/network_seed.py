@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select
 
+from bench.seed import bump_sequences
 from ep_events.accounts.models import Grant, Role, User
 from ep_events.billing.invoices import format_reference
 from ep_events.billing.models import (
@@ -312,6 +313,7 @@ def seed_network(size: NetworkSize, password_hash: str, rng_seed: int = 13) -> N
                 places.append(_place(first_place + len(places), day, agency_id, person, PlaceType.EXTRA, past,
                                      order_line_id=line_id, rng=rng))
     db.session.execute(insert(NetworkPlace), places)
+    bump_sequences()  # the services below add rows of their own
     db.session.commit()
 
     _through_the_services(programme, organiser, db.session.get(User, admin_id),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from bench.seed import user_rows
+from bench.seed import bump_sequences, user_rows
 from ep_events.accounts.models import User
 from ep_events.core.errors import DomainError
 from ep_events.core.time import utcnow
@@ -18,11 +18,9 @@ from ep_events.surgeries.models import BookingStatus, SessionKind, SurgeryBookin
 from ep_events.surgeries.rules import SlotTaken
 
 
-def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 50) -> tuple[int, Counter]:
-    """`people` threads, each with its own app context and session, book one fresh slot at once.
-
-    Returns (confirmed bookings on the slot, outcomes by kind).
-    """
+def prepare_race(app, programme_id: int, password_hash: str, people: int = 50) -> tuple[int, list[int]]:
+    """One fresh published slot (on a day after every seeded date) and `people` new users who all want it:
+    (the slot's id, the users' ids); their password is the one `password_hash` was made from."""
     with app.app_context():
         programme = db.session.get(Programme, programme_id)
         day = (utcnow() + timedelta(days=250)).date()  # after every seeded date
@@ -31,9 +29,26 @@ def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 
         slot_id = surgery_date.slots[0].id
         first = db.session.execute(select(func.max(User.id))).scalar_one() + 1
         db.session.execute(insert(User), user_rows(first, people, password_hash, utcnow()))
+        bump_sequences()
         db.session.commit()
-    user_ids = list(range(first, first + people))
+    return slot_id, list(range(first, first + people))
 
+
+def confirmed_on(app, slot_id: int) -> int:
+    """Confirmed bookings of one slot (more than one is a double booking)."""
+    with app.app_context():
+        return db.session.execute(
+            select(func.count(SurgeryBooking.id)).where(SurgeryBooking.slot_id == slot_id,
+                                                         SurgeryBooking.status == BookingStatus.CONFIRMED)
+        ).scalar_one()
+
+
+def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 50) -> tuple[int, Counter]:
+    """`people` threads, each with its own app context and session, book one fresh slot at once.
+
+    Returns (confirmed bookings on the slot, outcomes by kind).
+    """
+    slot_id, user_ids = prepare_race(app, programme_id, password_hash, people)
     start_line = threading.Barrier(people)
     outcomes: Counter = Counter()
     lock = threading.Lock()
@@ -65,10 +80,4 @@ def race_for_one_slot(app, programme_id: int, password_hash: str, people: int = 
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-
-    with app.app_context():
-        confirmed = db.session.execute(
-            select(func.count(SurgeryBooking.id)).where(SurgeryBooking.slot_id == slot_id,
-                                                         SurgeryBooking.status == BookingStatus.CONFIRMED)
-        ).scalar_one()
-    return confirmed, outcomes
+    return confirmed_on(app, slot_id), outcomes

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from ep_events.accounts.models import User
 from ep_events.core.time import uk_to_utc, utcnow
@@ -85,6 +85,18 @@ def user_rows(first_id: int, count: int, password_hash: str, now) -> list[dict]:
             for i in range(first_id, first_id + count)]
 
 
+def bump_sequences() -> None:
+    """After rows went in with explicit ids: on PostgreSQL, move every table's id sequence past its highest id, so
+    the next row the app itself adds gets a free one (SQLite takes the highest id + 1 by itself)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            db.session.execute(text(  # the names come from the models, not from any input
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # nosec B608
+                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'))
+
+
 def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
     """Create the schema and fill it; the caller has an app context on an empty database."""
     rng = random.Random(rng_seed)
@@ -148,6 +160,7 @@ def seed(size: SeedSize, password_hash: str, rng_seed: int = 2026) -> Seeded:
         booking["user_id"] = feed_user
     db.session.execute(insert(SurgeryBooking), bookings)
     db.session.execute(update(User).where(User.id == feed_user).values(feed_token=feed_token))
+    bump_sequences()
     db.session.commit()
     return Seeded(programme_id=1, slug=SLUG, dates=len(dates), slots=len(slots), users=size.users,
                   bookings=len(bookings), confirmed=len(confirmed_slots),

@@ -16,6 +16,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import func, insert, select
 
+from bench.seed import bump_sequences
 from ep_events.accounts.models import Grant, Role, User
 from ep_events.bookings.models import Attendance, Event, EventStatus, Place, PlaceStatus, WaitlistEntry, WaitlistStatus
 from ep_events.core.time import to_uk, uk_to_utc, utcnow
@@ -193,6 +194,7 @@ def seed_workshops(size: WorkshopSize, password_hash: str, rng_seed: int = 14) -
         db.session.execute(insert(WorkshopWaitlistEntry), entries)
     if feedback:
         db.session.execute(insert(WorkshopFeedback), feedback)
+    bump_sequences()
     db.session.commit()
     return WorkshopsSeeded(
         programme_id=programme_id, slug=SLUG, organiser_email=ORGANISER_EMAIL, workshops=len(workshops),

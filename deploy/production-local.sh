@@ -102,39 +102,8 @@ PIDS+=($!)
 PIDS+=($!)
 
 # nginx in front: the site of deploy/nginx/ep-events.conf, on plain HTTP and loopback ports.
-cat >"$RUN_DIR/nginx.conf" <<EOF
-worker_processes 1;
-pid $RUN_DIR/nginx.pid;
-error_log $RUN_DIR/nginx-error.log;
-events { worker_connections 256; }
-http {
-    access_log $RUN_DIR/nginx-access.log;
-    client_body_temp_path $NGINX_TMP/body;
-    proxy_temp_path $NGINX_TMP/proxy;
-    fastcgi_temp_path $NGINX_TMP/fastcgi;
-    uwsgi_temp_path $NGINX_TMP/uwsgi;
-    scgi_temp_path $NGINX_TMP/scgi;
-    upstream ep_events {
-        server 127.0.0.1:$APP1_PORT max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:$APP2_PORT max_fails=1 fail_timeout=10s;
-    }
-    server {
-        listen 127.0.0.1:$WEB_PORT;
-        client_max_body_size 12m;
-        location / {
-            proxy_pass http://ep_events;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$http_host;
-            proxy_set_header X-Forwarded-For \$remote_addr;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_set_header X-Request-ID \$request_id;
-            proxy_next_upstream error timeout http_502 http_503;
-            proxy_connect_timeout 2s;
-        }
-    }
-}
-EOF
+sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@NGINX_TMP@|$NGINX_TMP|g" -e "s|@WEB_PORT@|$WEB_PORT|g" \
+  -e "s|@APP1_PORT@|$APP1_PORT|g" -e "s|@APP2_PORT@|$APP2_PORT|g" deploy/nginx/local.conf.in >"$RUN_DIR/nginx.conf"
 "$NGINX" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
 
 for _ in $(seq 300); do
