@@ -43,6 +43,7 @@ def test_security_headers_and_script_nonce(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp  # the inline script runs by its nonce alone
     nonce = csp.split("'nonce-")[1].split("'")[0]
     body = response.get_data(as_text=True)
     assert f'<script nonce="{nonce}">' in body
