@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ep_events
 export FLASK_APP := ep_events
 
-.PHONY: run test lint test-clock bench setup assets migrate demo clean production-local audit
+.PHONY: run test lint test-clock bench setup assets migrate demo clean production-local bench-production audit
 
 run: setup
 	$(FLASK) db upgrade
@@ -42,6 +42,11 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: the slower Python load generator will be used" >&2
 	$(BIN)/python -m bench
+
+# The key pages, the race for one slot and the shared sign-in limit on the production stack: PostgreSQL, Redis,
+# nginx before two gunicorn instances of 2 workers, a year of every programme (see the README).
+bench-production: setup
+	$(BIN)/python -m bench.production
 
 # Known vulnerabilities in the installed Python packages (pip-audit; says so when PyPI's service is unreachable).
 audit: setup

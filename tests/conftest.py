@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from bench.server import redis_server
 from ep_events import create_app
 from ep_events.extensions import db
 from ep_events.notifications.devmail import start_mail_catcher
@@ -214,27 +215,10 @@ def redis_url():
     if url:
         yield url
         return
-    server = shutil.which("redis-server")
-    if not server:
+    if not shutil.which("redis-server"):
         pytest.fail("Redis is needed for these tests: install the redis-server package or set TEST_REDIS_URL")
-    workdir = Path(tempfile.mkdtemp(prefix="ep-events-redis-"))
-    port = free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not start")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with redis_server() as url:
+        yield url
 
 
 # --- Browser ----------------------------------------------------------------------------------
