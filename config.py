@@ -52,6 +52,14 @@ class Config:
     ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
     # Days a sent email's text is kept (to answer "did it say…?") before it is blanked; the privacy page says so.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    # Retention (`flask purge-unconfirmed-accounts`, `expire-list-entries`, `purge-audit-details`); the privacy
+    # page states each period. An account whose address is never confirmed cannot sign in: it is deleted this
+    # many days after it was made (or after the last confirmation link it asked for).
+    UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("UNCONFIRMED_ACCOUNT_DAYS", "30"))
+    # Invitation-list entries that were never confirmed, or that left the list, are erased this long after.
+    LIST_ENTRY_RETENTION_DAYS = int(os.environ.get("LIST_ENTRY_RETENTION_DAYS", "30"))
+    # The audit log's names, addresses and values before and after are blanked this long after the action.
+    AUDIT_DETAILS_RETENTION_DAYS = int(os.environ.get("AUDIT_DETAILS_RETENTION_DAYS", "730"))
     # Recipients of a mailing (announcement, message to everyone booked) queued into the outbox per clock minute.
     MAILING_BATCH_PER_MINUTE = int(os.environ.get("MAILING_BATCH_PER_MINUTE", "200"))
 

@@ -93,7 +93,7 @@ PIDS+=($!)
 (
   while true; do
     for job in send-reminders send-mailings expire-offers expire-list-entries purge-expired purge-outbox \
-               send-cpd-nudges; do
+               purge-unconfirmed-accounts purge-audit-details purge-uploads send-cpd-nudges; do
       "$BIN/flask" "$job" || true
     done
     sleep 60

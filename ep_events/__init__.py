@@ -118,6 +118,7 @@ def _import_models() -> None:
     from ep_events.billing import models as _billing  # noqa: F401
     from ep_events.bookings import models as _bookings  # noqa: F401
     from ep_events.core import audit as _audit  # noqa: F401
+    from ep_events.core import jobs as _jobs  # noqa: F401
     from ep_events.cpd import models as _cpd  # noqa: F401
     from ep_events.invitations import models as _invitations  # noqa: F401
     from ep_events.network_days import models as _network_days  # noqa: F401

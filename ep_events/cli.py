@@ -12,26 +12,24 @@ from werkzeug.serving import run_simple
 
 from ep_events.core.backup import backup_database, restore_database
 from ep_events.core.errors import DomainError
-from ep_events.core.jobs import one_at_a_time
 from ep_events.extensions import db
+from ep_events.schedule import JOBS, ScheduledJob, run_job, scheduled
 
 
-def one_at_a_time_command(job: str):
-    """A scheduled job's command runs in one instance at a time: a second one started meanwhile (another
-    machine's timer, a slow run overlapping the next) says so and does nothing."""
+def _job_command(job: ScheduledJob):
+    """The command of a scheduled job: one instance at a time (a second one started meanwhile, by another
+    machine's timer or a slow run overlapping the next, says so and does nothing), each run recorded."""
 
-    def wrap(command):
-        @functools.wraps(command)
-        def run(*args, **kwargs):
-            with one_at_a_time(job) as mine:
-                if not mine:
-                    click.echo(f"{job}: another instance is running it; nothing done here")
-                    return None
-                return command(*args, **kwargs)
+    def run():
+        counts = run_job(job)
+        if counts is None:
+            click.echo(f"{job.name}: another instance is running it; nothing done here")
+            return
+        for counted, count in counts:
+            click.echo(f"{counted}: {count}")
 
-        return run
-
-    return wrap
+    run.__name__ = job.name.replace("-", "_")
+    return run
 
 
 def register_cli(app: Flask) -> None:
@@ -83,93 +81,8 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"restored from {path}")
 
-    @app.cli.command("purge-outbox")
-    @one_at_a_time_command("purge-outbox")
-    def purge_outbox():
-        """Blank the bodies of emails sent more than OUTBOX_RETENTION_DAYS ago (safe to run twice)."""
-        from ep_events.notifications.outbox import purge_sent_bodies
-
-        erased = purge_sent_bodies()
-        db.session.commit()
-        click.echo(f"sent emails erased: {erased}")
-
-    @app.cli.command("purge-expired")
-    @one_at_a_time_command("purge-expired")
-    def purge_expired():
-        """Erase booking outlines past their programme's retention time, and old training enquiries (safe to run
-        twice)."""
-        from ep_events.network_days.enquiries import erase_old_enquiries
-        from ep_events.surgeries.retention import purge_expired_outlines
-
-        erased = purge_expired_outlines()
-        enquiries = erase_old_enquiries()
-        db.session.commit()
-        click.echo(f"outlines erased: {erased}")
-        click.echo(f"training enquiries erased: {enquiries}")
-
-    @app.cli.command("expire-offers")
-    @one_at_a_time_command("expire-offers")
-    def expire_offers_command():
-        """Close waiting-list offers past their time and offer each slot (or Network Day places) to the next."""
-        from ep_events.network_days.waitlist import expire_offers as expire_network_offers
-        from ep_events.surgeries.waitlist import expire_offers
-        from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
-
-        expired = expire_offers()
-        db.session.commit()
-        network = expire_network_offers()
-        db.session.commit()
-        workshops = expire_workshop_offers()
-        db.session.commit()
-        click.echo(f"offers expired: {expired}")
-        click.echo(f"Network Day offers expired: {network}")
-        click.echo(f"workshop offers expired: {workshops}")
-
-    @app.cli.command("send-reminders")
-    @one_at_a_time_command("send-reminders")
-    def send_reminders():
-        """Queue the reminders now due (defaults 1 day and 1 hour before); safe to run twice."""
-        from ep_events.bookings.reminders import send_due_reminders
-
-        sent = send_due_reminders()
-        db.session.commit()
-        click.echo(f"reminders queued: {sent}")
-
-    @app.cli.command("create-cpd-drafts")
-    @one_at_a_time_command("create-cpd-drafts")
-    def create_cpd_drafts_command():
-        """Draft a CPD reflection for every attended place without one, emailing each person once; safe twice."""
-        from ep_events.cpd.drafts import create_cpd_drafts
-
-        click.echo(f"CPD drafts created: {create_cpd_drafts()}")
-
-    @app.cli.command("send-cpd-nudges")
-    @one_at_a_time_command("send-cpd-nudges")
-    def send_cpd_nudges_command():
-        """Drafts first, then from 1 September (and 1 November) remind whoever is short of their CPD; safe twice."""
-        from ep_events.cpd.drafts import create_cpd_drafts
-        from ep_events.cpd.nudges import send_cpd_nudges
-
-        click.echo(f"CPD drafts created: {create_cpd_drafts()}")
-        click.echo(f"CPD reminders queued: {send_cpd_nudges()}")
-
-    @app.cli.command("send-mailings")
-    @one_at_a_time_command("send-mailings")
-    def send_mailings():
-        """Queue the next batch of mailing recipients into the outbox (MAILING_BATCH_PER_MINUTE each minute)."""
-        from ep_events.notifications.mailings import queue_next_batch
-
-        click.echo(f"mailing recipients queued: {queue_next_batch()}")
-
-    @app.cli.command("expire-list-entries")
-    @one_at_a_time_command("expire-list-entries")
-    def expire_list_entries():
-        """Invitation list entries not confirmed within 7 days expire (their link stops working); safe twice."""
-        from ep_events.invitations.entries import expire_pending_entries
-
-        expired = expire_pending_entries()
-        db.session.commit()
-        click.echo(f"unconfirmed invitation list entries expired: {expired}")
+    for job in JOBS:
+        app.cli.command(job.name, help=f"{job.does} Safe to run twice.")(_job_command(job))
 
     @app.cli.command("serve-dev")
     @click.option("--host", default="127.0.0.1")
@@ -227,52 +140,6 @@ def _background_jobs(app: Flask) -> None:
 
 
 def scheduled_jobs():
-    """Scheduled work run by `make run` in the background: waiting-list expiry, reminders, retention, mailings."""
-    from ep_events.bookings.reminders import send_due_reminders
-    from ep_events.invitations.entries import expire_pending_entries
-    from ep_events.network_days.enquiries import erase_old_enquiries
-    from ep_events.network_days.waitlist import expire_offers as expire_network_offers
-    from ep_events.surgeries.retention import purge_expired_outlines
-    from ep_events.surgeries.waitlist import expire_offers
-    from ep_events.workshops.waitlist import expire_offers as expire_workshop_offers
-
-    def purge():
-        purge_expired_outlines()
-        erase_old_enquiries()
-        db.session.commit()
-
-    def expire():
-        expire_offers()
-        db.session.commit()
-        expire_network_offers()
-        db.session.commit()
-        expire_workshop_offers()
-        db.session.commit()
-
-    def remind():
-        send_due_reminders()
-        db.session.commit()
-
-    def expire_list_entries():
-        expire_pending_entries()
-        db.session.commit()
-
-    def purge_outbox():
-        from ep_events.notifications.outbox import purge_sent_bodies
-
-        purge_sent_bodies()
-        db.session.commit()
-
-    def send_mailings():
-        from ep_events.notifications.mailings import queue_next_batch
-
-        queue_next_batch()  # commits; at most MAILING_BATCH_PER_MINUTE per clock minute however often it runs
-
-    def cpd():
-        from ep_events.cpd.drafts import create_cpd_drafts
-        from ep_events.cpd.nudges import send_cpd_nudges
-
-        create_cpd_drafts()  # both commit
-        send_cpd_nudges()
-
-    return [expire, remind, purge, purge_outbox, send_mailings, expire_list_entries, cpd]
+    """Scheduled work run by `make run` in the background: every job of the schedule with a timer, each run
+    recorded as the timers' runs are."""
+    return [functools.partial(run_job, job) for job in scheduled()]

@@ -319,10 +319,35 @@ def delete_account(user: User, password: str, release: Callable[[User], object])
     if user.is_admin and _admin_count() == 1:
         raise DomainError("You are the only site admin. Make someone else a site admin before you delete "
                           "your account", field="password")
+    _erase_account(user, release, user, "user.delete_self", "deleted their account")
+
+
+def delete_unconfirmed_account(user: User, release: Callable[[User], object]) -> None:
+    """Delete an account whose address was never confirmed, by the same path as deleting one's own account."""
+    days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
+    _erase_account(user, release, None, "user.delete_unconfirmed",
+                   f"was deleted: its address was not confirmed within {days} days")
+
+
+def unconfirmed_accounts_due(now) -> list[int]:
+    """Ids of accounts never confirmed, made (and last sent a confirmation link) more than
+    UNCONFIRMED_ACCOUNT_DAYS ago, and holding no role (an admin gave those on purpose)."""
+    cutoff = now - timedelta(days=current_app.config["UNCONFIRMED_ACCOUNT_DAYS"])
+    recent_link = select(AccountToken.id).where(AccountToken.user_id == User.id,
+                                                AccountToken.purpose == TokenPurpose.CONFIRM_EMAIL,
+                                                AccountToken.created_at > cutoff)
+    has_role = select(Grant.id).where(Grant.user_id == User.id)
+    return list(db.session.execute(select(User.id).where(
+        User.confirmed_at.is_(None), User.created_at <= cutoff, ~recent_link.exists(), ~has_role.exists())
+        .order_by(User.id)).scalars())
+
+
+def _erase_account(user: User, release: Callable[[User], object], actor: User | None, action: str,
+                   what: str) -> None:
     label = f"deleted user #{user.id}"
     # Every address and name the person has gone by here: the current ones and earlier ones the audit log recorded.
     identities = {user.email, user.name} | audited_identities(user.id)
-    record_audit(user, "user.delete_self", user, f"{label} deleted their account")
+    record_audit(actor, action, user, f"{label} {what}")
     # Their upcoming bookings are cancelled properly first by every programme (`release`, from the
     # layer above): colleagues told, calendar entries removed, places offered to whoever is waiting.
     queued_before = last_message_id()

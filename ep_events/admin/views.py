@@ -13,6 +13,7 @@ from ep_events.core.audit import audit_actions, list_audit_entries
 from ep_events.core.errors import DomainError
 from ep_events.core.forms import OrganisationSelectField, form_status
 from ep_events.core.inputs import text_arg
+from ep_events.core.jobs import last_runs
 from ep_events.extensions import db
 from ep_events.notifications import outbox
 from ep_events.notifications.models import OutboxMessage, OutboxStatus
@@ -20,6 +21,7 @@ from ep_events.organisations import services as organisations
 from ep_events.organisations.models import Organisation, OrganisationKind
 from ep_events.programmes import services as programmes
 from ep_events.programmes.models import Programme, ProgrammeStatus
+from ep_events.schedule import JOBS
 
 bp = Blueprint("admin", __name__)
 
@@ -197,6 +199,12 @@ def audit_log():
     return render_template("admin/audit.html", entries=entries, actions=audit_actions(), words=audit_labels,
                            action=action or "", target=target_type or "", actor=actor or "",
                            targets=["Organisation", "Programme", "User", "OutboxMessage"])
+
+
+@bp.route("/jobs")
+def job_list():
+    """Every scheduled job with its period and its last run: no personal data, only names, counts and times."""
+    return render_template("admin/jobs.html", jobs=JOBS, runs=last_runs(job.name for job in JOBS))
 
 
 @bp.route("/outbox")

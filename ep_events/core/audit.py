@@ -2,9 +2,10 @@
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, cast, or_, select, update
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, String, cast, null, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ep_events.core.mentions import replace_mentions
@@ -26,6 +27,8 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # Set when the summary, the actor's address and the values before and after were blanked (retention).
+    details_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor = relationship("User", foreign_keys=[actor_id])
 
@@ -118,3 +121,26 @@ def audited_identities(user_id: int) -> set[str]:
                 found.update(str(value) for key, value in values.items()
                              if value and key in {"email", "name", "new_email", "old_email"})
     return found
+
+
+ERASE_BATCH = 500
+
+
+def erase_old_audit_details(now: datetime | None = None) -> int:
+    """Blank the summary, actor's address and before/after values of entries older than
+    AUDIT_DETAILS_RETENTION_DAYS, keeping the action, time, record and actor id so the log still reads.
+    Commits each batch; running it twice erases nothing more. Returns how many entries were blanked."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["AUDIT_DETAILS_RETENTION_DAYS"])
+    erased = 0
+    while True:
+        ids = db.session.execute(select(AuditEntry.id).where(AuditEntry.at < cutoff,
+                                                             AuditEntry.details_erased_at.is_(None))
+                                 .order_by(AuditEntry.id).limit(ERASE_BATCH)).scalars().all()
+        if not ids:
+            return erased
+        db.session.execute(update(AuditEntry).where(AuditEntry.id.in_(ids))
+                           .values(summary="", actor_email="", before=null(), after=null(), details_erased_at=now)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        erased += len(ids)

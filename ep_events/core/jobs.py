@@ -1,19 +1,27 @@
-"""Scheduled jobs carry on past one bad row.
+"""Scheduled jobs: one instance at a time, carrying on past one bad row, each run recorded.
 
 A row that cannot be processed (a date out of Python's range, a corrupt setting, a mail template
 error …) must not stop retention, reminders or offer expiry for everyone else (issue 10): each row's
 work is committed on its own; a failing row is rolled back, logged with its traceback, and skipped.
+
+Every run of every job is a `job_run` row (issue 18), written by `run_recorded` alone: when it started and
+finished, how many rows it changed, and whether it failed (the exception's class only: a database error's
+text can quote the row, and the admin page shows no personal data; the log has the traceback).
 """
 
 import fcntl
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Index, String, delete, select, text
+from sqlalchemy.orm import Mapped, mapped_column
 
+from ep_events.core.models import UTCDateTime
+from ep_events.core.time import utcnow
 from ep_events.extensions import db
 
 log = logging.getLogger("ep_events.jobs")
@@ -76,3 +84,66 @@ def one_at_a_time(job: str) -> Iterator[bool]:
         finally:
             if mine:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# The latest runs kept of each job: a day of runs once a minute (`make run` runs them every few seconds).
+RUNS_KEPT_PER_JOB = 1500
+ERROR_MAX = 200
+
+
+class JobRun(db.Model):
+    """One run of one scheduled job: when, how many rows it changed, and ok or the error's class."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (Index("ix_job_run_name_id", "name", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows_affected: Mapped[int | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
+
+    @property
+    def ok(self) -> bool:
+        return self.finished_at is not None and self.error is None
+
+
+def run_recorded(job: str, work: Callable[[], int]) -> JobRun | None:
+    """Run `work` (which returns the rows it changed) as one run of `job`, recorded in `job_run`, and commit.
+
+    None when another instance is running the job (nothing is done or recorded). An exception in `work` is
+    recorded as the run's error and raised again, so the command fails as before.
+    """
+    with one_at_a_time(job) as mine:
+        if not mine:
+            return None
+        run = JobRun(name=job, started_at=utcnow())
+        db.session.add(run)
+        db.session.commit()  # visible as running while it runs, and kept whatever the work does
+        try:
+            rows = work()
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            run.finished_at, run.error = utcnow(), type(error).__name__[:ERROR_MAX]
+            db.session.commit()
+            raise
+        run.finished_at, run.rows_affected = utcnow(), rows
+        oldest_kept = db.session.execute(select(JobRun.id).where(JobRun.name == job).order_by(JobRun.id.desc())
+                                         .offset(RUNS_KEPT_PER_JOB - 1).limit(1)).scalar()
+        if oldest_kept is not None:
+            db.session.execute(delete(JobRun).where(JobRun.name == job, JobRun.id < oldest_kept))
+        db.session.commit()
+        return run
+
+
+def last_runs(jobs: Iterable[str]) -> dict[str, JobRun]:
+    """The latest run of each of these jobs that has run, by job name (one index look-up each)."""
+    found = {}
+    for job in jobs:
+        run = db.session.execute(select(JobRun).where(JobRun.name == job).order_by(JobRun.id.desc())
+                                 .limit(1)).scalar()
+        if run is not None:
+            found[job] = run
+    return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -103,6 +104,7 @@ def start_double_opt_in(entry: InvitationListEntry, now: datetime) -> None:
     entry.status = ListEntryStatus.PENDING
     entry.confirm_token_hash = hash_token(token)
     entry.confirm_expires_at = now + CONFIRM_FOR
+    entry.expired_at = None
     emails.send_confirm_link(entry, token)  # queue_email flushes the entry with its message
 
 
@@ -176,10 +178,24 @@ def expire_pending_entries(now: datetime | None = None) -> int:
         InvitationListEntry.confirm_expires_at <= now)).scalars().all()
     for entry in entries:
         entry.status = ListEntryStatus.EXPIRED
+        entry.expired_at = entry.confirm_expires_at
         entry.confirm_token_hash = None
         entry.confirm_expires_at = None
     db.session.flush()
     return len(entries)
+
+
+def erase_old_entries(now: datetime | None = None) -> int:
+    """Delete entries LIST_ENTRY_RETENTION_DAYS after they expired unconfirmed or left the list; safe to run
+    twice. An address that left stays on the suppression list (the address alone), so no import adds it back."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["LIST_ENTRY_RETENTION_DAYS"])
+    erased = db.session.execute(delete(InvitationListEntry).where(or_(
+        (InvitationListEntry.status == ListEntryStatus.EXPIRED) & (InvitationListEntry.expired_at <= cutoff),
+        (InvitationListEntry.status == ListEntryStatus.UNSUBSCRIBED)
+        & (InvitationListEntry.unsubscribed_at <= cutoff)))).rowcount
+    db.session.flush()
+    return erased
 
 
 def confirmed_entries(programme) -> list:

@@ -51,6 +51,8 @@ class InvitationListEntry(TimestampMixin, db.Model):
     confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its confirm link ran out unused (EXPIRED): the entry is erased LIST_ENTRY_RETENTION_DAYS later.
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The consent recorded: when, from which form, the wording version shown; or the organiser's lawful basis.
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_source: Mapped[ConsentSource] = mapped_column(db_enum(ConsentSource), nullable=False,

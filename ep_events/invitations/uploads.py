@@ -31,15 +31,19 @@ def _path(upload_id: str) -> Path:
     return _folder() / (hashlib.sha256(upload_id.encode("utf-8")).hexdigest() + ".json")
 
 
-def discard_stale(now: float | None = None) -> None:
-    """Delete uploads older than UPLOAD_TTL (previews the organiser walked away from)."""
+def discard_stale(now: float | None = None) -> int:
+    """Delete uploads older than UPLOAD_TTL (previews the organiser walked away from); how many went.
+    Run at each upload and by the `purge-uploads` job, so a list nobody imports into again is not kept."""
     now = now or time.time()
+    discarded = 0
     for path in _folder().glob("*.json"):
         try:
             if path.stat().st_mtime < now - UPLOAD_TTL:
-                path.unlink(missing_ok=True)
+                path.unlink()
+                discarded += 1
         except OSError:
-            pass
+            pass  # gone already (another instance's run, or the organiser's confirm)
+    return discarded
 
 
 def keep_upload(programme, actor, text: str) -> str:

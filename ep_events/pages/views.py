@@ -11,6 +11,7 @@ from ep_events.cpd.records import records_to_write
 from ep_events.extensions import db, limiter, talisman
 from ep_events.notifications.devmail import read_caught_folder, read_caught_message
 from ep_events.programmes.services import list_programmes
+from ep_events.schedule import retention_periods
 
 bp = Blueprint("pages", __name__)
 
@@ -35,7 +36,8 @@ def accessibility():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("pages/privacy.html")
+    # The periods come from the scheduled jobs that erase each kind, so a changed setting shows here.
+    return render_template("pages/privacy.html", periods=retention_periods(current_app.config))
 
 
 @bp.route("/cookies")

@@ -9,6 +9,9 @@ from ep_events.core.time import utcnow
 from ep_events.extensions import db
 from ep_events.surgeries.models import SurgeryBooking, SurgeryDate, SurgerySettings, SurgerySlot
 
+# A programme without its own setting (SurgerySettings.outline_retention_days has the same default).
+DEFAULT_OUTLINE_RETENTION_DAYS = 30
+
 
 def purge_expired_outlines(now: datetime | None = None) -> int:
     """Erase booking outlines a programme's retention time after the slot; running twice erases nothing more."""
@@ -23,7 +26,8 @@ def purge_expired_outlines(now: datetime | None = None) -> int:
     erased = 0
     for booking, days in rows:
         with each_row_alone("purge-expired", f"the outline of booking {booking.id}"):
-            if booking.slot.ends_at + timedelta(days=days if days is not None else 30) <= now:
+            days = days if days is not None else DEFAULT_OUTLINE_RETENTION_DAYS
+            if booking.slot.ends_at + timedelta(days=days) <= now:
                 booking.outline = ""
                 booking.outline_erased_at = now
                 db.session.flush()

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,3 +276,29 @@ def delete_resource(actor, resource: WorkshopResource) -> Path | None:
 def remove_stored_file(path: Path | None) -> None:
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+# A file is written before its resource is committed: one younger than this may be an upload being saved.
+ORPHAN_AFTER_SECONDS = 60 * 60
+
+
+def discard_orphaned_files(now: float | None = None) -> int:
+    """Delete stored files that no resource refers to (a save that failed after writing, a removal cut short
+    before its file went) once they are an hour old; how many went. Safe to run twice."""
+    folder = upload_dir() / "workshops"
+    if not folder.is_dir():
+        return 0
+    now = now or time.time()
+    kept = set(db.session.execute(select(WorkshopResource.storage_key)
+                                  .where(WorkshopResource.storage_key != "")).scalars())
+    discarded = 0
+    for path in folder.iterdir():
+        if path.name in kept:
+            continue
+        try:
+            if path.is_file() and path.stat().st_mtime < now - ORPHAN_AFTER_SECONDS:
+                path.unlink()
+                discarded += 1
+        except OSError:
+            pass  # gone already
+    return discarded

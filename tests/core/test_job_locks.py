@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from freezegun import freeze_time
 from sqlalchemy import create_engine, func, select, text
 
+from ep_events import schedule
 from ep_events.bookings.reminders import send_due_reminders
 from ep_events.core.jobs import _advisory_key, one_at_a_time
 from ep_events.extensions import db
@@ -16,8 +17,7 @@ from ep_events.surgeries.bookings import book_slot
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-JOBS = ("purge-outbox", "purge-expired", "expire-offers", "send-reminders", "create-cpd-drafts", "send-cpd-nudges",
-        "send-mailings", "expire-list-entries")
+JOBS = tuple(job.name for job in schedule.JOBS)
 
 
 def _reminders_queued() -> int:

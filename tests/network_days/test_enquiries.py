@@ -308,4 +308,4 @@ def test_enquiries_are_deleted_a_year_after_their_answer_or_two_years_after_they
 
 def test_the_privacy_page_says_how_long_enquiries_are_kept(client):
     page = text_of(client.get("/privacy").get_data(as_text=True))
-    assert "An enquiry about bespoke training is deleted 365 days after the organisers answer it (730 days" in page
+    assert "An enquiry about bespoke training 365 days after the organisers answer it (730 days" in page

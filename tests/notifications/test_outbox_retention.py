@@ -101,5 +101,6 @@ def test_the_scheduled_jobs_purge_old_sent_emails(app, deliver):
 def test_the_privacy_page_states_the_retention_period(client, app):
     app.config["OUTBOX_RETENTION_DAYS"] = 45
     page = client.get("/privacy").get_data(as_text=True)
-    assert "We keep a copy of each email we send you for 45 days" in page
+    assert "A copy of each email we send you</th>" in page
+    assert "45 days after sending, then its text is erased" in page
     assert "erased as soon as they are sent" in page
