@@ -28,6 +28,14 @@ class ProgrammeKindSpec(Protocol):
 
     `key` is stored in `Programme.kind`; `event_identity` and `place_identity` are the polymorphic
     identities of its `Event` and `Place` subclasses. Methods receive those subclasses' objects.
+
+    Optional, for a kind whose own things carry practice standards beyond its events' (a surgery programme's
+    themes); readers look them up with `getattr`, so a kind without them needs nothing:
+
+    - `place_standards(place_ids) -> dict[int, list[str]]`: the codes each place brings (the theme it booked),
+      which a CPD draft adds to the event's;
+    - `programmes_tagged(code)`: an SQL condition on the enclosing query's `programme` (one EXISTS), true when
+      the programme's own tags hold the code, so the event finder finds its events.
     """
 
     key: str

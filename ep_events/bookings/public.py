@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import contains_eager, with_polymorphic
 
-from ep_events.bookings.kinds import kind_for
+from ep_events.bookings.kinds import all_kinds, kind_for
 from ep_events.bookings.models import Event, EventStatus
 from ep_events.core.inputs import parse_id
 from ep_events.core.time import utcnow
@@ -85,13 +85,19 @@ class EventPage:
     has_more: bool
 
 
-def _standard_tagged(tags, code: str):
+def standard_tagged(tags, code: str):
     """Events whose practice-standard tags (a JSON list of codes) hold `code`, or, for a standard, any of its
     sub-standards: matched on the list's text, which every database stores as written (["S4", "4.2"])."""
     text = cast(tags, String)
     if code.startswith("S"):
         return or_(text.like(f'%"{code}"%'), text.like(f'%"{code[1:]}.%'))
     return text.like(f'%"{code}"%')
+
+
+def _kinds_tagged(code: str) -> list:
+    """The conditions of kinds whose own things carry practice standards (a surgery programme's themes), through
+    their optional `programmes_tagged` (see `ProgrammeKindSpec`)."""
+    return [tagged(code) for kind in all_kinds() if (tagged := getattr(kind, "programmes_tagged", None))]
 
 
 _any_event: dict[int, object] = {}
@@ -118,7 +124,8 @@ def _upcoming_query(filters: EventFilters, now: datetime, event_id: int | None =
     if filters.kinds:
         query = query.where(Programme.kind.in_(filters.kinds))
     if filters.standard:
-        query = query.where(_standard_tagged(any_event.practice_standards, filters.standard))
+        query = query.where(or_(standard_tagged(any_event.practice_standards, filters.standard),
+                                *_kinds_tagged(filters.standard)))
     if filters.starts_from:
         query = query.where(any_event.starts_at >= filters.starts_from)
     if filters.starts_before:

@@ -42,10 +42,11 @@ def event_cpd_type(event: Event) -> str:
     return cpd_type if cpd_type in CPD_TYPES else "Other"
 
 
-def event_standards(event: Event) -> list[str]:
-    """The event's practice standards that the current edition knows (an unknown code is left out)."""
+def event_standards(event: Event, more: list[str] = ()) -> list[str]:
+    """The event's practice standards, and `more` (those the place brings: a surgery's booked theme), that the
+    current edition knows (an unknown code is left out)."""
     known = []
-    for code in getattr(event, "practice_standards", None) or []:
+    for code in [*(getattr(event, "practice_standards", None) or []), *more]:
         try:
             known.extend(validate_codes([code]))
         except DomainError:
@@ -60,12 +61,25 @@ def minutes_of(place: Place) -> int:
     return max(1, int((place.ends_at - place.starts_at).total_seconds() // 60))
 
 
-def draft_for(place: Place, now: datetime) -> CpdRecord:
+def place_standards(places: list[Place]) -> dict[int, list[str]]:
+    """Per place id, the practice standards its kind says the place brings beyond its event's (a surgery booking's
+    theme), one call per kind (the kind's optional `place_standards`)."""
+    by_kind: dict[str, list[int]] = {}
+    for place in places:
+        by_kind.setdefault(place.event.programme.kind, []).append(place.id)
+    found: dict[int, list[str]] = {}
+    for key, place_ids in by_kind.items():
+        if (standards_of := getattr(kind_for(key), "place_standards", None)) is not None:
+            found.update(standards_of(place_ids))
+    return found
+
+
+def draft_for(place: Place, now: datetime, more_standards: list[str] = ()) -> CpdRecord:
     event = place.event
     return CpdRecord(user_id=place.user_id, place_id=place.id, status=RecordStatus.DRAFT,
                      cpd_type=event_cpd_type(event), title=event_title(event)[:200],
                      programme_name=event.programme.name, activity_date=uk_day(place.starts_at),
-                     duration_minutes=minutes_of(place), practice_standards=event_standards(event),
+                     duration_minutes=minutes_of(place), practice_standards=event_standards(event, more_standards),
                      description="", learning="", impact="", peer_role="", peer_learning="",
                      has_peer_reflection=False, updated_at=now)
 
@@ -97,7 +111,9 @@ def draft_own_records(user, now: datetime | None = None) -> int:
     """Draft the person's records for events they attended that have none yet, without an email (the demo data
     uses it). Returns how many were drafted."""
     now = now or utcnow()
-    return sum(_insert(draft_for(place, now)) for place in _attended_without_record(user.id))
+    places = _attended_without_record(user.id)
+    more = place_standards(places)
+    return sum(_insert(draft_for(place, now, more.get(place.id, []))) for place in places)
 
 
 def create_cpd_drafts(now: datetime | None = None, batch: int = 500) -> int:
@@ -110,8 +126,9 @@ def create_cpd_drafts(now: datetime | None = None, batch: int = 500) -> int:
         places = _attended_without_record(limit=batch)
         if not places:
             return made
+        more = place_standards(places)
         for place in places:
-            record = draft_for(place, now)
+            record = draft_for(place, now, more.get(place.id, []))
             if not _insert(record):
                 continue
             made += 1

@@ -134,6 +134,19 @@ def create_surgery_date(actor, programme, day: date, session: SessionKind, custo
     return surgery_date
 
 
+def set_date_standards(actor, surgery_date: SurgeryDate, codes) -> tuple[str, ...]:
+    """Change the practice standards a date addresses (none clears them), audited; DomainError naming a code the
+    current edition lacks, with nothing changed. CPD drafts made after this carry the new tags."""
+    standards = validate_codes(codes)
+    before = list(surgery_date.practice_standards or [])
+    surgery_date.practice_standards = list(standards)
+    db.session.flush()
+    record_audit(actor, "surgery.date.standards", surgery_date,
+                 f"{surgery_date.programme.name}: practice standards of {surgery_date.label}",
+                 before={"practice_standards": before}, after={"practice_standards": list(standards)})
+    return standards
+
+
 def delete_draft_date(actor, surgery_date: SurgeryDate) -> None:
     """Delete a draft date outright: drafts take no bookings, so nobody needs telling."""
     if surgery_date.status is not SurgeryDateStatus.DRAFT:

@@ -149,6 +149,25 @@ class SurgeryDateForm(Form):
         return parse_clock(self.custom_starts.data), parse_clock(self.custom_ends.data)
 
 
+class PracticeStandardsForm(Form):
+    """The practice standards something addresses (a surgery date, a theme): the eight standards' checkboxes and
+    the sub-standards' numbers typed beside them."""
+
+    practice_standards = SelectMultipleField("Practice standards", widget=GovCheckboxesInput(),
+                                             choices=[SelectChoice(c, label) for c, label in standard_choices()],
+                                             validators=[Optional()])
+    practice_substandards = SubstandardsField()
+    submit = SubmitField("Save practice standards", widget=GovSubmitInput())
+
+    @classmethod
+    def showing(cls, codes) -> "PracticeStandardsForm":
+        """The form filled with saved codes (the standards tick their boxes; the sub-standards are typed)."""
+        return cls(formdata=None, data={"practice_standards": list(codes), "practice_substandards": list(codes)})
+
+    def codes(self) -> tuple[str, ...]:
+        return (*(self.practice_standards.data or ()), *(self.practice_substandards.data or ()))
+
+
 class TeamsLinkForm(Form):
     teams_url = StringField("Microsoft Teams joining link", widget=GovTextInput(),
                             description="Paste the meeting link from Teams, starting https://teams.microsoft.com/",

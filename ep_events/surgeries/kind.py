@@ -24,6 +24,7 @@ from ep_events.surgeries.models import (
     SurgeryWaitlistEntry,
 )
 from ep_events.surgeries.settings import reminder_hours
+from ep_events.surgeries.themes import booked_theme_standards, programme_themes_tagged
 
 
 class PracticeSurgeries:
@@ -75,6 +76,12 @@ class PracticeSurgeries:
     def api_values(self, event: SurgeryDate) -> dict:
         slot_minutes = event.programme.surgery_settings.slot_minutes if event.programme.surgery_settings else 40
         return {"session": event.session.value, "slot_minutes": slot_minutes}
+
+    def place_standards(self, place_ids: list[int]) -> dict[int, list[str]]:
+        return booked_theme_standards(place_ids)
+
+    def programmes_tagged(self, code: str):
+        return programme_themes_tagged(code)
 
     def release_person(self, user, now: datetime) -> int:
         return release_person(user, now)

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, synonym
 
 from ep_events.bookings.models import (
@@ -65,6 +65,23 @@ class SurgerySettings(db.Model):
 
     # Loaded with the programme in the same query: every surgery page needs the rules.
     programme = relationship("Programme", backref=backref("surgery_settings", uselist=False, lazy="joined"))
+
+
+class SurgeryThemeStandard(db.Model):
+    """The practice standards one of a programme's themes relates to, as the organiser tagged it.
+
+    A row per (programme, theme) rather than one JSON column on the settings: two organisers tagging two themes
+    at once cannot overwrite each other, each row's tags are a list of codes like an event's (so one SQL match
+    serves both), and the event finder finds tagged themes with one EXISTS. No row: the theme has no tags.
+    """
+
+    __tablename__ = "surgery_theme_standard"
+    __table_args__ = (UniqueConstraint("programme_id", "theme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), nullable=False)
+    theme: Mapped[str] = mapped_column(String(40), nullable=False)
+    practice_standards: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
 
 
 class SessionKind(enum.Enum):

@@ -20,7 +20,7 @@ from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import uk_date, uk_time, utcnow
 from ep_events.extensions import db
 from ep_events.programmes.models import Programme
-from ep_events.surgeries import attendance, availability, booking_changes, bookings, dates, waitlist
+from ep_events.surgeries import attendance, availability, booking_changes, bookings, dates, themes, waitlist
 from ep_events.surgeries.forms import (
     AttendanceForm,
     BookingForm,
@@ -30,6 +30,7 @@ from ep_events.surgeries.forms import (
     CancelWithMessageForm,
     FacilitatorForm,
     MoveBookingForm,
+    PracticeStandardsForm,
     SettingsForm,
     SurgeryDateForm,
     TeamsLinkForm,
@@ -37,6 +38,7 @@ from ep_events.surgeries.forms import (
 )
 from ep_events.surgeries.models import (
     PROGRAMME_KIND,
+    THEME_LABELS,
     SessionKind,
     SlotOffer,
     SurgeryBooking,
@@ -147,7 +149,7 @@ def book(slot_id: int):
             booking, _created = result
             return redirect(url_for("surgeries.booking_confirmed", booking_id=booking.id))
     return render_template("surgeries/book.html", form=form, slot=slot, programme=programme,
-                           slot_label=_slot_label(slot)), form_status(form)
+                           slot_label=_slot_label(slot), theme_hints=themes.theme_hints(programme)), form_status(form)
 
 
 @bp.route("/bookings/<int:booking_id>/confirmed")
@@ -241,7 +243,8 @@ def join_waitlist(date_id: int):
                   "email you if a slot frees.", "success")
             return redirect(dates_url)
     return render_template("surgeries/waitlist.html", form=form, surgery_date=surgery_date,
-                           terms=waitlist.offer_terms(surgery_date)), form_status(form)
+                           terms=waitlist.offer_terms(surgery_date),
+                           theme_hints=themes.theme_hints(surgery_date.programme)), form_status(form)
 
 
 @bp.route("/waitlist/<int:entry_id>/leave", methods=["POST"])
@@ -418,6 +421,27 @@ def set_teams_link(date_id: int):
     return manage_date(date_id, teams_form=form, status=400)
 
 
+@bp.route("/surgeries/manage/dates/<int:date_id>/standards", methods=["GET", "POST"])
+def date_standards(date_id: int):
+    surgery_date, denied = _date_for_facilitator(date_id)
+    if denied is not None:
+        return denied
+    form = PracticeStandardsForm() if request.method == "POST" else PracticeStandardsForm.showing(
+        surgery_date.practice_standards or ())
+    if form.validate_on_submit():
+        ok, _ = form.apply(lambda: dates.set_date_standards(current_user, surgery_date, form.codes()))
+        if ok:
+            flash("Practice standards saved.", "success")
+            return redirect(url_for("surgeries.manage_date", date_id=surgery_date.id))
+    return render_template("surgeries/standards.html", form=form, programme=surgery_date.programme,
+                           heading=f"Practice standards of {surgery_date.label}",
+                           back_url=url_for("surgeries.manage_date", date_id=surgery_date.id),
+                           back_text=f"Back to {surgery_date.label}",
+                           hint="The standards this surgery date helps practitioners with. They show on the public "
+                                "listings and are added to the CPD drafts of the people who attend."), \
+        form_status(form)
+
+
 @bp.route("/surgeries/manage/dates/<int:date_id>/delete", methods=["POST"])
 def delete_date(date_id: int):
     surgery_date, denied = _date_for_facilitator(date_id)
@@ -532,6 +556,12 @@ def _settings_data(current) -> dict:
     return data
 
 
+def _themes(programme) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(key, words, codes) of every theme, for the settings page's table."""
+    tagged = themes.theme_standards(programme)
+    return [(key, words, tagged.get(key, ())) for key, words in THEME_LABELS.items()]
+
+
 @bp.route("/surgeries/<slug>/settings", methods=["GET", "POST"])
 def settings(slug: str):
     programme = _programme(slug)
@@ -546,7 +576,30 @@ def settings(slug: str):
             return redirect(url_for("surgeries.settings", slug=slug))
     return render_template("surgeries/settings.html", form=form, programme=programme,
                            facilitator_form=FacilitatorForm(formdata=None),
-                           facilitators=dates.facilitator_grants(programme)), form_status(form)
+                           facilitators=dates.facilitator_grants(programme), themes=_themes(programme)), \
+        form_status(form)
+
+
+@bp.route("/surgeries/<slug>/settings/themes/<theme>", methods=["GET", "POST"])
+def theme_standards(slug: str, theme: str):
+    programme = _programme(slug)
+    if (denied := _organiser_only(programme)) is not None:
+        return denied
+    if theme not in THEME_LABELS:
+        abort(404)
+    form = PracticeStandardsForm() if request.method == "POST" else PracticeStandardsForm.showing(
+        themes.theme_standards(programme).get(theme, ()))
+    if form.validate_on_submit():
+        ok, _ = form.apply(lambda: themes.set_theme_standards(current_user, programme, theme, form.codes()))
+        if ok:
+            flash(f"Practice standards saved for “{THEME_LABELS[theme]}”.", "success")
+            return redirect(url_for("surgeries.settings", slug=slug) + "#themes")
+    return render_template("surgeries/standards.html", form=form, programme=programme,
+                           heading="Practice standards of a theme", quoted=THEME_LABELS[theme],
+                           back_url=url_for("surgeries.settings", slug=slug) + "#themes",
+                           back_text="Back to surgery settings",
+                           hint="People choosing this theme when they book see these standards, and they are added "
+                                "to their CPD draft after the surgery."), form_status(form)
 
 
 @bp.route("/surgeries/<slug>/facilitators", methods=["POST"])
@@ -564,7 +617,8 @@ def add_facilitator(slug: str):
     current = get_settings(programme)
     settings_form = SettingsForm(formdata=None, data=_settings_data(current))
     return render_template("surgeries/settings.html", form=settings_form, programme=programme,
-                           facilitator_form=form, facilitators=dates.facilitator_grants(programme)), 400
+                           facilitator_form=form, facilitators=dates.facilitator_grants(programme),
+                           themes=_themes(programme)), 400
 
 
 @bp.route("/surgeries/<slug>/facilitators/<int:grant_id>/remove", methods=["POST"])

@@ -16,8 +16,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('surgery_theme_standard',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.String(length=40), nullable=False),
+    sa.Column('practice_standards', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_surgery_theme_standard_programme_id_programme'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_surgery_theme_standard')),
+    sa.UniqueConstraint('programme_id', 'theme', name=op.f('uq_surgery_theme_standard_programme_id_theme'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('surgery_theme_standard')
