@@ -8,6 +8,7 @@ with the font's own widths and set with `text` (a document that needs the emoji 
 falls back to it).
 """
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -23,6 +24,24 @@ SECONDARY = (80, 90, 95)
 RULE = (177, 180, 182)
 MARGIN = 18
 LINE = 5.2
+
+
+_RIGHT_TO_LEFT = {"R", "AL"}
+_STRONG = {"L", "R", "AL"}
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether the text has a letter of a right-to-left script (Arabic, Hebrew, Syriac …)."""
+    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text)
+
+
+def _starts_right_to_left(line: str) -> bool:
+    """Whether the line's first letter with a direction reads right to left: it is then set against the right."""
+    for character in line:
+        direction = unicodedata.bidirectional(character)
+        if direction in _STRONG:
+            return direction in _RIGHT_TO_LEFT
+    return False
 
 
 class _PDF(FPDF):
@@ -51,7 +70,12 @@ class Document:
             pdf.add_font(FAMILY, style, str(path))
             pdf.fonts[f"{FAMILY.lower()}{style}"].ttfont.recalcBBoxes = False
         symbols = symbols_font(texts) if fonts else None
-        self.plain_lines = symbols is None
+        # Arabic or Hebrew: HarfBuzz (uharfbuzz) joins the letters and the bidirectional algorithm orders each
+        # line, through `cell`; the PDF's text then reads back (and copies) in the order it was typed.
+        self.shaped = bool(fonts) and any(_right_to_left(text) for text in texts)
+        if self.shaped:
+            pdf.set_text_shaping(True)
+        self.plain_lines = symbols is None and not self.shaped
         if symbols is not None:
             pdf.add_font(SYMBOLS_FAMILY, "", str(symbols))
             pdf.set_fallback_fonts([SYMBOLS_FAMILY], exact_match=False)
@@ -117,7 +141,8 @@ class Document:
         pdf = self.pdf
         for line in self.lines_of(text, self.width):
             if not self.plain_lines:
-                pdf.cell(self.width, height, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                line_align = "R" if align == "L" and _starts_right_to_left(line) else align
+                pdf.cell(self.width, height, line, align=line_align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 continue
             if pdf.get_y() + height > pdf.page_break_trigger:
                 pdf.add_page()

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ep_events.bookings.models import Place
+from ep_events.bookings.models import Event, Place
 from ep_events.core.errors import DomainError
 from ep_events.core.inputs import EARLIEST_YEAR, has_forbidden_character
 from ep_events.core.time import utcnow
@@ -137,6 +137,30 @@ def progress_of(records: list[CpdRecord]) -> Progress:
     return Progress(complete=sum(1 for r in records if r.is_complete),
                     with_peer_reflection=sum(1 for r in records if r.counts_as_peer_reflection),
                     drafts=sum(1 for r in records if not r.is_complete))
+
+
+COUNTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CountsPage:
+    """One page of a programme's past events, newest first, with the complete reflections of each."""
+
+    rows: list  # (event, count)
+    page: int
+    has_more: bool
+
+
+def past_event_counts(programme, page: int, now: datetime) -> CountsPage:
+    """The programme's events that have started, newest first, COUNTS_PER_PAGE at a time, each with its number of
+    complete reflections (two statements, whatever the page)."""
+    events = list(db.session.execute(
+        select(Event).where(Event.programme_id == programme.id, Event.starts_at <= now)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .offset((page - 1) * COUNTS_PER_PAGE).limit(COUNTS_PER_PAGE + 1)).scalars())
+    shown = events[:COUNTS_PER_PAGE]
+    counts = reflection_counts([event.id for event in shown])
+    return CountsPage([(event, counts.get(event.id, 0)) for event in shown], page, len(events) > COUNTS_PER_PAGE)
 
 
 def reflection_counts(event_ids: list[int]) -> dict[int, int]:

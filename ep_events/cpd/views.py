@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ep_events.accounts.models import Role
 from ep_events.bookings.models import Attendance, Event, Place, PlaceStatus
 from ep_events.core.errors import DomainError
+from ep_events.core.inputs import page_arg
 from ep_events.core.spreadsheets import csv_download
 from ep_events.core.time import uk_to_utc, utcnow
 from ep_events.cpd import records as cpd_records
@@ -189,9 +190,8 @@ def reflection_counts(programme_id: int):
     if programme is None or not (current_user.has_role(Role.ORGANISER, programme=programme)
                                  or current_user.is_admin):
         abort(404)
-    events = list(db.session.execute(
-        select(Event).where(Event.programme_id == programme.id, Event.starts_at <= utcnow())
-        .order_by(Event.starts_at.desc()).limit(200)).scalars())
-    counts = cpd_records.reflection_counts([event.id for event in events])
-    return render_template("cpd/reflection_counts.html", programme=programme,
-                           rows=[(event, event_title(event), counts.get(event.id, 0)) for event in events])
+    listing = cpd_records.past_event_counts(programme, page_arg(), utcnow())
+    if listing.page > 1 and not listing.rows:
+        abort(404)  # past the last page
+    return render_template("cpd/reflection_counts.html", programme=programme, listing=listing,
+                           rows=[(event, event_title(event), count) for event, count in listing.rows])

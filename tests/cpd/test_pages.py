@@ -1,7 +1,8 @@
 """CPD pages: the log, writing a record, downloads and certificates; private to their author for every role."""
 
 import io
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -121,6 +122,34 @@ def test_organisers_see_counts_and_never_content(client, world):
         assert someone.get(f"/cpd/programmes/{world.programme.id}/reflections").status_code == 404
 
 
+def test_the_counts_page_shows_every_past_event_fifty_at_a_time_newest_first(client, world):
+    # 60 more events held on the days before the fixture's (16 February 2027), then one still to come.
+    for day in range(1, 61):
+        held_workshop(world.programme, datetime(2027, 2, 16, 10, 0, tzinfo=UTC) - timedelta(days=day),
+                      title=f"Held event {day:02d}")
+    held_workshop(world.programme, NOW + timedelta(days=3), title="Still to come")
+    db.session.commit()
+    sign_in(client, world.organiser)
+    url = f"/cpd/programmes/{world.programme.id}/reflections"
+
+    first = client.get(url).get_data(as_text=True)
+    titles = re.findall(r"(Managing family time in EP|Held event \d\d|Still to come)</td>", first)
+    assert titles == ["Managing family time in EP", *(f"Held event {day:02d}" for day in range(1, 50))]
+    assert "Older events" in first and "Newer events" not in first
+
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    titles = re.findall(r"(Managing family time in EP|Held event \d\d|Still to come)</td>", second)
+    assert titles == [f"Held event {day:02d}" for day in range(50, 61)]
+    assert "Newer events" in second and "Older events" not in second
+    assert "(page 2)" in second
+
+    assert client.get(f"{url}?page=3").status_code == 404
+    assert client.get(f"{url}?page=1%00").status_code == 400  # a NUL byte anywhere in a query: refused site-wide
+    for bad in ("0", "-1", "2" * 40, "x"):  # not a page number: the first page
+        response = client.get(f"{url}?page={bad}")
+        assert response.status_code == 200 and "Older events" in response.get_data(as_text=True), bad
+
+
 def _pdf_text(content: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
 
@@ -147,6 +176,25 @@ def test_the_pdf_log_has_one_record_per_page_with_every_field_in_any_language(pa
               "Did you discuss")
     order = [conference.index(label) for label in labels]
     assert order == sorted(order)
+
+
+ARABIC = "تعلمت الكثير من النقاش مع زميلي"
+HEBREW = "למדתי הרבה מהשיחה עם עמית"
+
+
+def test_arabic_and_hebrew_in_the_pdf_log_are_joined_and_read_back_in_the_order_they_were_typed(pat, world):
+    """HarfBuzz shapes right-to-left text: a letter-by-letter PDF would read back (and copy into the SWE form)
+    backwards."""
+    with freeze_time(NOW):
+        save_record(world.pat, None, RecordAnswers(cpd_type="Conference", title="Mixed languages",
+                                                   activity_date=date(2027, 1, 20), description=ARABIC,
+                                                   learning=HEBREW, impact="Plain English impact"), complete=True)
+        db.session.commit()
+        response = pat.get("/cpd/2027/log.pdf")
+    [page] = [text for text in _pdf_text(response.data) if "Mixed languages" in text]
+    assert ARABIC in page and HEBREW in page
+    assert ARABIC[::-1] not in page and HEBREW[::-1] not in page
+    assert "Plain English impact" in page
 
 
 def test_the_csv_log_neutralises_formulas_and_keeps_any_language(pat, world):
