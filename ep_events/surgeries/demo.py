@@ -15,6 +15,7 @@ from ep_events.surgeries.attendance import mark_attendance
 from ep_events.surgeries.bookings import book_slot
 from ep_events.surgeries.dates import create_surgery_date
 from ep_events.surgeries.models import Attendance, SessionKind, SurgeryDate, SurgeryDateStatus
+from ep_events.surgeries.themes import set_theme_standards
 from ep_events.surgeries.waitlist import join_waitlist
 
 DEMO_TEAMS_URL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_DEMO0000%40thread.v2/0?context=%7b%7d"
@@ -34,6 +35,15 @@ OTHER_PRACTITIONERS = [
 ]
 
 
+DEMO_THEME_STANDARDS = {
+    "right-plan": ["S1", "S2"],
+    "return-home": ["S7"],
+    "assessing-adopter": ["S3"],
+    "family-finding": ["S4"],
+    "legal-cafcass": ["S2", "2.4"],
+}
+
+
 def load_surgery_demo(programmes: dict, organisations: dict) -> None:
     programme = programmes["mtc-surgeries"]
     existing = db.session.execute(
@@ -51,6 +61,10 @@ def load_surgery_demo(programmes: dict, organisations: dict) -> None:
             db.session.add(person)
             db.session.flush()
         people.append(person)
+
+    # Some themes tagged with the standards they relate to; the rest left for the organiser to try.
+    for theme, codes in DEMO_THEME_STANDARDS.items():
+        set_theme_standards(None, programme, theme, codes)
 
     now = utcnow()
     dates = []

@@ -15,10 +15,18 @@ from ep_events.bookings.models import Attendance
 from ep_events.core.audit import AuditEntry
 from ep_events.cpd.drafts import create_cpd_drafts
 from ep_events.cpd.models import CpdRecord
+from ep_events.demo import load_demo_data
 from ep_events.extensions import db
+from ep_events.programmes.models import Programme
 from ep_events.surgeries.attendance import record_attendance
 from ep_events.surgeries.bookings import book_slot
-from ep_events.surgeries.models import SurgeryThemeStandard
+from ep_events.surgeries.models import (
+    SurgeryBooking,
+    SurgeryDate,
+    SurgeryDateStatus,
+    SurgerySlot,
+    SurgeryThemeStandard,
+)
 from ep_events.surgeries.themes import set_theme_standards, theme_standards
 from tests import factories
 from tests.conftest import sign_in
@@ -229,3 +237,20 @@ def test_the_finder_finds_a_surgery_date_by_a_standard_its_programme_s_themes_ar
     for query, expected in [("standard=4.2", [mtc]), ("standard=S4", [mtc]), ("standard=S5", []), ("", [mtc, other])]:
         page = text_of(client.get(f"/events?{query}"))
         assert [title for title in (mtc, other) if title in page] == expected, query
+
+
+def test_the_demo_programme_has_tagged_themes_that_bookers_see(client, app):
+    load_demo_data()
+    db.session.commit()
+    programme = db.session.execute(select(Programme).where(Programme.slug == "mtc-surgeries")).scalar_one()
+    tagged = theme_standards(programme)
+    assert tagged["family-finding"] == ("S4",) and "general" not in tagged
+    slot = db.session.execute(
+        select(SurgerySlot).join(SurgeryDate, SurgerySlot.surgery_date_id == SurgeryDate.id)
+        .where(SurgeryDate.programme_id == programme.id, SurgerySlot.starts_at > NOW,
+               SurgeryDate.status == SurgeryDateStatus.PUBLISHED,
+               SurgerySlot.id.not_in(select(SurgeryBooking.held_slot_id).where(SurgeryBooking.held_slot_id.is_not(None))))
+        .order_by(SurgerySlot.starts_at.desc()).limit(1)).scalar_one()
+    sign_in(client, factories.user(email="booker@example.org"))
+    page = text_of(client.get(f"/surgeries/slots/{slot.id}/book"))
+    assert "Relates to S4" in page
