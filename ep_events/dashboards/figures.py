@@ -193,18 +193,25 @@ class EventRow:
 
 def events(programme, filters: DashboardFilters, offset: int = 0, limit: int | None = None) -> list[EventRow]:
     """Per event in time order: places offered, taken (confirmed), attended, did not attend, and people on its
-    waiting list who never had a place. One statement (the places and the waiting list grouped per event)."""
+    waiting list who never had a place. One statement: the page's events first (a CTE), then their places and
+    waiting lists grouped per event, so a page of a long range counts only its own events' rows."""
+    shown = (select(Event.id.label("id")).where(_in_scope(programme, filters))
+             .order_by(Event.starts_at, Event.id).offset(offset))
+    if limit is not None:
+        shown = shown.limit(limit)
+    shown = shown.cte("shown_events")
+    on_page = select(shown.c.id)
     confirmed = Place.status == PlaceStatus.CONFIRMED
     taken = (_places_in_scope(programme, filters, Place.event_id.label("event_id"),
                               func.count(Place.id).label("confirmed"),
                               _count_if(Place.attendance == Attendance.ATTENDED).label("attended"),
                               _count_if(Place.attendance == Attendance.DID_NOT_ATTEND).label("dna"))
-             .where(confirmed).group_by(Place.event_id).subquery())
+             .where(confirmed, Place.event_id.in_(on_page)).group_by(Place.event_id).subquery())
     had_place = exists().where(Place.event_id == WaitlistEntry.event_id, Place.user_id == WaitlistEntry.user_id,
                                Place.status == PlaceStatus.CONFIRMED)
     waiting = (select(WaitlistEntry.event_id.label("event_id"), func.count(WaitlistEntry.id).label("unmet"))
-               .join(Event, Event.id == WaitlistEntry.event_id)
-               .where(_in_scope(programme, filters), WaitlistEntry.status != WaitlistStatus.BOOKED, ~had_place))
+               .where(WaitlistEntry.event_id.in_(on_page), WaitlistEntry.status != WaitlistStatus.BOOKED,
+                      ~had_place))
     if filters.by_organisation:
         waiting = waiting.where(_waiting_from(programme, filters))
     waiting = waiting.group_by(WaitlistEntry.event_id).subquery()
@@ -212,13 +219,12 @@ def events(programme, filters: DashboardFilters, offset: int = 0, limit: int | N
     query = (select(Event.starts_at, Event.title, Event.status, session, _places_offered(programme),
                     func.coalesce(taken.c.confirmed, 0), func.coalesce(taken.c.attended, 0),
                     func.coalesce(taken.c.dna, 0), func.coalesce(waiting.c.unmet, 0))
-             .select_from(Event).outerjoin(taken, taken.c.event_id == Event.id)
+             .select_from(shown).join(Event, Event.id == shown.c.id)
+             .outerjoin(taken, taken.c.event_id == Event.id)
              .outerjoin(waiting, waiting.c.event_id == Event.id))
     if programme.kind == SURGERY_KIND:
         query = query.outerjoin(SURGERY_DATE, SURGERY_DATE.c.id == Event.id)
-    query = query.where(_in_scope(programme, filters)).order_by(Event.starts_at, Event.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
+    query = query.order_by(Event.starts_at, Event.id)
     return [EventRow(starts_at, title, status, getattr(session_, "value", session_), *(int(n) for n in numbers))
             for starts_at, title, status, session_, *numbers in db.session.execute(query)]
 
