@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from sqlalchemy import Select
+
 from ep_events.notifications.calendar import CalendarEvent
 
 
@@ -74,8 +76,10 @@ class ProgrammeKindSpec(Protocol):
     def send_reminder(self, place_id: int, hours: int) -> None:
         """Queue the reminder email for a place, `hours` before it starts."""
 
-    def places_left(self, events: list, now: datetime) -> dict[int, int]:
-        """Free places per event id, for the public listings (no personal data)."""
+    def places_left(self, events: list, now: datetime) -> Select:
+        """SQL: one SELECT of (event id, free places) for these events, for the public listings (no personal
+        data). Every kind's is read in one statement (a UNION ALL), so the columns are those two; a figure below
+        0, or an event without a row, means no place left."""
 
     def api_values(self, event) -> dict:
         """The values of `api_fields` for one event."""

@@ -4,7 +4,7 @@ event finder. No personal data: only what the public listing shows."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, or_, select, union_all
 from sqlalchemy.orm import contains_eager, with_polymorphic
 
 from ep_events.bookings.kinds import all_kinds, kind_for
@@ -137,17 +137,25 @@ def _upcoming_query(filters: EventFilters, now: datetime, event_id: int | None =
     return query
 
 
+def _places_left(by_kind: dict, now: datetime) -> dict[int, int]:
+    """Places left per event id, every kind counting its own events by its own rule, all in one statement."""
+    counts = [kind_for(key).places_left(kind_events, now) for key, kind_events in by_kind.items()]
+    if not counts:
+        return {}
+    rows = db.session.execute(counts[0] if len(counts) == 1 else union_all(*counts)).all()
+    return {event_id: max(left or 0, 0) for event_id, left in rows}
+
+
 def _public(events: list, now: datetime, details: bool = True) -> list[PublicEvent]:
-    """The events in their public shape, with places left counted by each kind (one count per kind)."""
+    """The events in their public shape, with places left (one statement for every kind on the page)."""
     by_kind: dict[str, list] = {}
     for event in events:
-        by_kind.setdefault(event.programme.kind, []).append(event)
+        if kind_for(event.programme.kind) is not None:
+            by_kind.setdefault(event.programme.kind, []).append(event)
+    left = _places_left(by_kind, now)
     out = []
     for kind_key, kind_events in by_kind.items():
         kind = kind_for(kind_key)
-        if kind is None:
-            continue
-        left = kind.places_left(kind_events, now)
         for event in kind_events:
             programme = event.programme
             out.append(PublicEvent(

@@ -32,6 +32,7 @@ class Chosen:
     filters: EventFilters = field(default_factory=EventFilters)
     theme_label: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # field id -> message
+    programmes: list[tuple[str, str]] = field(default_factory=list)  # the form's choices, read once per request
 
     @property
     def active(self) -> dict[str, str]:
@@ -92,10 +93,10 @@ def _uk_midnight(day: date) -> datetime:
 def read_filters(args) -> Chosen:
     """The finder's filters from the query string (only the first of a repeated name counts)."""
     values = {name: (args.get(name) or "").strip()[:VALUE_MAX] for name in NAMES}
-    chosen = Chosen(values)
+    chosen = Chosen(values, programmes=programme_choices())
     errors = chosen.errors
     programme = values["programme"]
-    if programme and programme not in dict(programme_choices()):
+    if programme and programme not in dict(chosen.programmes):
         errors["programme"] = "Choose a programme from the list"
     kinds: tuple[str, ...] = ()
     theme = values["theme"]

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from ep_events.bookings.kinds import kind_label
 from ep_events.core.inputs import page_arg
-from ep_events.finder.filters import WHERE, programme_choices, read_filters, standard_options, theme_choices
+from ep_events.finder.filters import WHERE, read_filters, standard_options, theme_choices
 from ep_events.finder.found import find_events
 from ep_events.notifications.calendar import build_feed
 
@@ -41,7 +41,7 @@ def events():
                 if any(name in active for name in names)]
     return render_template(
         "finder/events.html", chosen=chosen, found=found, page=page, kind_label=kind_label,
-        programmes=programme_choices(), themes=theme_choices(), standards=standard_options(), where=WHERE,
+        programmes=chosen.programmes, themes=theme_choices(), standards=standard_options(), where=WHERE,
         removals=removals, feed_url=url_for("finder.events_feed", **active),
         prev_url=_link(active, page=page - 1) if found and page > 1 else None,
         next_url=_link(active, page=page + 1) if found and found.has_more and page < LAST_PAGE else None,

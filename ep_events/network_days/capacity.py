@@ -4,7 +4,7 @@ agency), and the day's lock under which places are counted and taken."""
 
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistStatus
 from ep_events.extensions import db
@@ -24,45 +24,45 @@ def lock_day(network_day: NetworkDay) -> None:
         db.session.execute(update(Event).where(Event.id == network_day.id).values(capacity=Event.capacity))
 
 
-def places_taken(days: list[NetworkDay]) -> dict[int, int]:
-    """Confirmed places per day id, in one query (read from the place table's event-and-status index alone:
-    every place on a Network Day is a Network Day place)."""
+def _taken():
+    """SQL, per `Event` row: its confirmed places (every place on a Network Day is a Network Day place)."""
+    return select(func.count()).select_from(Place).where(
+        Place.event_id == Event.id, Place.status == PlaceStatus.CONFIRMED).scalar_subquery()
+
+
+def _reserved(days: list[NetworkDay]):
+    """SQL, per `Event` row among `days`: the member agencies (for the day's membership year) whose membership
+    place on it is not named yet: each still holds one place.
+
+    Agencies that have named their place count only when they are members for the day's year (a place named under
+    an earlier membership, on a day since moved into another year, does not use up a membership it does not
+    hold). `membership_day_id` is set only on a confirmed membership place, one per agency and day; the
+    subclass's own table is read, with no join to `place`."""
+    year = case({d.id: membership_year_of(d) for d in days}, value=Event.id)  # worked out in UK time, in Python
+    members = select(func.count(Membership.id)).where(
+        Membership.programme_id == Event.programme_id, Membership.membership_year == year).scalar_subquery()
+    named_place = NetworkPlace.__table__.c
+    named = select(func.count()).select_from(
+        NetworkPlace.__table__.join(Membership, Membership.agency_id == named_place.agency_id)).where(
+        named_place.membership_day_id == Event.id, Membership.programme_id == Event.programme_id,
+        Membership.membership_year == year).scalar_subquery()
+    return members - named
+
+
+def _per_day(days: list[NetworkDay], figure) -> dict[int, int]:
     if not days:
         return {}
-    return dict(db.session.execute(
-        select(Place.event_id, func.count())
-        .where(Place.event_id.in_([d.id for d in days]), Place.status == PlaceStatus.CONFIRMED)
-        .group_by(Place.event_id)).all())
+    return dict(db.session.execute(select(Event.id, figure).where(Event.id.in_([d.id for d in days]))).all())
+
+
+def places_taken(days: list[NetworkDay]) -> dict[int, int]:
+    """Confirmed places per day id, in one statement."""
+    return _per_day(days, _taken())
 
 
 def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
-    """Per day id, the member agencies (for the day's membership year) whose membership place on it is not
-    named yet: each still holds one place. Two counting statements, whatever the number of days or agencies."""
-    if not days:
-        return {}
-    year_of = {d.id: membership_year_of(d) for d in days}
-    programme_ids, years = {d.programme_id for d in days}, set(year_of.values())
-    members = {(programme_id, year): count for programme_id, year, count in db.session.execute(
-        select(Membership.programme_id, Membership.membership_year, func.count(Membership.id))
-        .where(Membership.programme_id.in_(programme_ids), Membership.membership_year.in_(years))
-        .group_by(Membership.programme_id, Membership.membership_year))}
-    # Agencies that have named their place and are members for that day's year (a place named under an earlier
-    # membership, on a day since moved into another year, does not use up a membership it does not hold).
-    # `membership_day_id` is set only on a confirmed membership place, one per agency and day. Counted per day
-    # and per year the agency is a member of, and the day's own year picked here: the statement's text does not
-    # change with the days' years, and both tables are read from their indexes alone.
-    named: dict[int, int] = {}
-    programme_of = {d.id: d.programme_id for d in days}
-    named_place = NetworkPlace.__table__.c  # the subclass's own table: no join to `place` is needed
-    for day_id, programme_id, year, count in db.session.execute(
-            select(named_place.membership_day_id, Membership.programme_id, Membership.membership_year, func.count())
-            .join(Membership, Membership.agency_id == named_place.agency_id)
-            .where(named_place.membership_day_id.in_(list(year_of)), Membership.programme_id.in_(programme_ids),
-                   Membership.membership_year.in_(years))
-            .group_by(named_place.membership_day_id, Membership.programme_id, Membership.membership_year)):
-        if (programme_id, year) == (programme_of[day_id], year_of[day_id]):
-            named[day_id] = count
-    return {d.id: members.get((d.programme_id, year_of[d.id]), 0) - named.get(d.id, 0) for d in days}
+    """Per day id, the places member agencies still hold (see `_reserved`), in one statement."""
+    return _per_day(days, _reserved(days)) if days else {}
 
 
 def offers_held(days: list[NetworkDay]) -> dict[int, dict[int, int]]:
@@ -78,22 +78,30 @@ def offers_held(days: list[NetworkDay]) -> dict[int, dict[int, int]]:
     return held
 
 
+def free_places_query(days: list[NetworkDay]):
+    """SQL, one SELECT of (day id, places left) for these days: the one rule for free places. Capacity, less the
+    confirmed places (named, or bought but not named yet), less one for each member agency that has not named its
+    membership place, less the places held for agencies offered them from the waiting list. A figure below 0
+    means none left. The organiser's, the public and the purchase pages read it through `free_places_for`; the
+    event finder reads it with the other kinds' counts in one statement."""
+    held = select(func.coalesce(func.sum(NetworkWaitlistEntry.quantity), 0)).where(
+        NetworkWaitlistEntry.event_id == Event.id,
+        NetworkWaitlistEntry.status == WaitlistStatus.OFFERED).scalar_subquery()
+    return (select(Event.id, func.coalesce(Event.capacity, 0) - _taken() - _reserved(days) - held)
+            .where(Event.id.in_([d.id for d in days])))
+
+
 def free_places_for(days: list[NetworkDay]) -> dict[int, int]:
-    """Per day id, the places anyone may still take: capacity, less the confirmed places (named or bought
-    but not named yet), less one for each member agency that has not named its membership place (never
-    below 0), less the places held for agencies offered them from the waiting list. The one rule for free
-    places: the organiser's, the public and the purchase pages use it."""
-    taken = places_taken(days)
-    reserved = reserved_for_members(days)
-    held = offers_held(days)
-    return {d.id: max((d.capacity or 0) - taken.get(d.id, 0) - reserved.get(d.id, 0)
-                      - sum(held.get(d.id, {}).values()), 0) for d in days}
+    """Per day id, the places anyone may still take (never below 0; see `free_places_query`), in one statement."""
+    if not days:
+        return {}
+    left = dict(db.session.execute(free_places_query(days)).all())
+    return {d.id: max(left.get(d.id, 0), 0) for d in days}
 
 
 def free_places(network_day: NetworkDay) -> int:
     """The free places on one day (see `free_places_for`)."""
     return free_places_for([network_day])[network_day.id]
-
 
 
 def listed_free_places(days: list[NetworkDay]) -> dict[int, int]:

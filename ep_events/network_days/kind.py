@@ -12,7 +12,7 @@ from ep_events.bookings.models import Event
 from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.network_days import emails
-from ep_events.network_days.capacity import listed_free_places
+from ep_events.network_days.capacity import free_places_query
 from ep_events.network_days.models import PROGRAMME_KIND, EpChampion, NetworkDay, NetworkPlace
 from ep_events.network_days.places import release_person
 
@@ -63,8 +63,8 @@ class NetworkDays:
     def send_reminder(self, place_id: int, hours: int) -> None:
         emails.send_reminder(db.session.get(NetworkPlace, place_id), hours)
 
-    def places_left(self, events: list[NetworkDay], now: datetime) -> dict[int, int]:
-        return listed_free_places(events)
+    def places_left(self, events: list[NetworkDay], now: datetime):
+        return free_places_query(events)
 
     def api_values(self, event: NetworkDay) -> dict:
         return {"topics": event.topics, "practice_standards": list(event.practice_standards),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ep_events.core.models import UTCDateTime
@@ -157,21 +157,15 @@ def upcoming_availability(programme, now: datetime | None = None, limit: int | N
 
 # --- Public events (programme feed and API) ----------------------------------------------------
 
-def free_places(dates: list[SurgeryDate], now: datetime) -> dict[int, int]:
-    """Bookable slots per date (for the public listings): one count per programme, since each has its
-    own booking close, not one per date."""
-    by_programme: dict[int, list[SurgeryDate]] = {}
-    for surgery_date in dates:
-        by_programme.setdefault(surgery_date.programme_id, []).append(surgery_date)
-    places: dict[int, int] = {}
-    for programme_dates in by_programme.values():
-        close = timedelta(hours=get_settings(programme_dates[0].programme).booking_close_hours)
-        places.update(db.session.execute(
-            select(SurgerySlot.surgery_date_id, func.count(SurgerySlot.id))
-            .where(SurgerySlot.surgery_date_id.in_([d.id for d in programme_dates]), _slot_free(now + close))
-            .group_by(SurgerySlot.surgery_date_id)
-        ).all())
-    return places
+def free_places_query(dates: list[SurgeryDate], now: datetime):
+    """SQL, one SELECT of (date id, bookable slots) for the public listings; a date with none has no row. Each
+    programme has its own booking close, so each date is compared with its own programme's."""
+    closes = {date.id: literal(now + timedelta(hours=get_settings(date.programme).booking_close_hours), UTCDateTime())
+              for date in dates}
+    return (select(SurgerySlot.surgery_date_id, func.count(SurgerySlot.id))
+            .where(SurgerySlot.surgery_date_id.in_(list(closes)),
+                   _slot_free(case(closes, value=SurgerySlot.surgery_date_id)))
+            .group_by(SurgerySlot.surgery_date_id))
 
 
 # --- The slot picker ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.notifications.calendar import CalendarEvent
 from ep_events.surgeries import emails
-from ep_events.surgeries.availability import free_places
+from ep_events.surgeries.availability import free_places_query
 from ep_events.surgeries.booking_changes import release_person
 from ep_events.surgeries.models import (
     PROGRAMME_KIND,
@@ -70,8 +70,8 @@ class PracticeSurgeries:
     def send_reminder(self, place_id: int, hours: int) -> None:
         emails.send_reminder(db.session.get(SurgeryBooking, place_id), hours)
 
-    def places_left(self, events: list[SurgeryDate], now: datetime) -> dict[int, int]:
-        return free_places(events, now)
+    def places_left(self, events: list[SurgeryDate], now: datetime):
+        return free_places_query(events, now)
 
     def api_values(self, event: SurgeryDate) -> dict:
         slot_minutes = event.programme.surgery_settings.slot_minutes if event.programme.surgery_settings else 40

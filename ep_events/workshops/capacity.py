@@ -4,7 +4,7 @@ and taking a place."""
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, union_all, update
+from sqlalchemy import func, select, update
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, WaitlistStatus
 from ep_events.extensions import db
@@ -44,26 +44,27 @@ def offers_held(workshops: list[Workshop]) -> dict[int, int]:
         .group_by(WorkshopWaitlistEntry.event_id)).all())
 
 
-# Places taken or held per workshop in one statement, built once (the public list reads it on every request):
-# confirmed registrations and offered waiting-list places, from the shared tables by kind.
-_TAKEN_OR_HELD = union_all(
-    select(Place.event_id, func.count(Place.id)).where(
-        Place.event_id.in_(bindparam("ids", expanding=True)), Place.kind == "workshop_registration",
-        Place.status == PlaceStatus.CONFIRMED).group_by(Place.event_id),
-    select(WaitlistEntry.event_id, func.count(WaitlistEntry.id)).where(
-        WaitlistEntry.event_id.in_(bindparam("ids", expanding=True)), WaitlistEntry.kind == "workshop_waitlist_entry",
-        WaitlistEntry.status == WaitlistStatus.OFFERED).group_by(WaitlistEntry.event_id))
+def places_left_query(workshops: list[Workshop]):
+    """SQL, one SELECT of (workshop id, places left): capacity, less the confirmed registrations, less the places
+    offered to (and held for) people on the waiting list; below 0 means none left. The one rule for free places,
+    used by the public pages, the API, registering and the waiting list (through `places_left_for`), and read
+    with the other kinds' counts in one statement by the event finder."""
+    taken = select(func.count(Place.id)).where(
+        Place.event_id == Event.id, Place.kind == "workshop_registration",
+        Place.status == PlaceStatus.CONFIRMED).scalar_subquery()
+    held = select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.event_id == Event.id, WaitlistEntry.kind == "workshop_waitlist_entry",
+        WaitlistEntry.status == WaitlistStatus.OFFERED).scalar_subquery()
+    return (select(Event.id, func.coalesce(Event.capacity, 0) - taken - held)
+            .where(Event.id.in_([w.id for w in workshops])))
 
 
 def places_left_for(workshops: list[Workshop]) -> dict[int, int]:
-    """Per workshop id, the places anyone may still take (never below 0): the one rule for free places,
-    used by the public pages, the API, registering and the waiting list. One statement for any number."""
+    """Per workshop id, the places anyone may still take (never below 0), in one statement for any number."""
     if not workshops:
         return {}
-    used: dict[int, int] = {}
-    for event_id, count in db.session.execute(_TAKEN_OR_HELD, {"ids": [w.id for w in workshops]}):
-        used[event_id] = used.get(event_id, 0) + count
-    return {w.id: max((w.capacity or 0) - used.get(w.id, 0), 0) for w in workshops}
+    left = dict(db.session.execute(places_left_query(workshops)).all())
+    return {w.id: max(left.get(w.id, 0), 0) for w in workshops}
 
 
 def places_left(workshop: Workshop) -> int:

@@ -12,7 +12,7 @@ from ep_events.bookings.models import Event
 from ep_events.core.urls import external_url
 from ep_events.extensions import db
 from ep_events.workshops import emails
-from ep_events.workshops.capacity import places_left_for
+from ep_events.workshops.capacity import places_left_query
 from ep_events.workshops.models import (
     PROGRAMME_KIND,
     Workshop,
@@ -68,8 +68,8 @@ class Workshops:
     def send_reminder(self, place_id: int, hours: int) -> None:
         emails.send_reminder(db.session.get(WorkshopRegistration, place_id), hours)
 
-    def places_left(self, events: list[Workshop], now: datetime) -> dict[int, int]:
-        return places_left_for(events)
+    def places_left(self, events: list[Workshop], now: datetime):
+        return places_left_query(events)
 
     def api_values(self, event: Workshop) -> dict:
         return {"topic": event.topic, "audience": event.audience,

@@ -95,12 +95,10 @@ class ReadingCircles:
         queue_email(place.user.email, "notifications/invite", subject=f"Reminder: {place.event.title} tomorrow",
                     lines=[f"Your reading circle meets in {hours} hours."], url=None)
 
-    def places_left(self, events: list, now: datetime) -> dict[int, int]:
-        taken = dict(db.session.execute(
-            select(Place.event_id, func.count(Place.id))
-            .where(Place.event_id.in_([e.id for e in events]), Place.status == PlaceStatus.CONFIRMED)
-            .group_by(Place.event_id)).all())
-        return {e.id: max(e.capacity - taken.get(e.id, 0), 0) for e in events}
+    def places_left(self, events: list, now: datetime):
+        taken = select(func.count(Place.id)).where(
+            Place.event_id == Event.id, Place.status == PlaceStatus.CONFIRMED).scalar_subquery()
+        return select(Event.id, Event.capacity - taken).where(Event.id.in_([e.id for e in events]))
 
     def api_values(self, event) -> dict:
         return {"book": f"Email {event.programme.contact_email}"}
