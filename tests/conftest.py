@@ -58,6 +58,39 @@ def mailbox(smtp_server):
 
 # --- App and database -------------------------------------------------------------------------
 
+def _reuse_url_builders() -> None:
+    """Let every app the suite creates share Werkzeug's compiled URL builders.
+
+    Binding a rule to an app's URL map writes and compiles two Python functions for it (`Rule._compile_builder`):
+    95% of `create_app`'s time, and the suite creates an app for almost every test. The functions depend only on
+    the rule's text, its parsed parts and its defaults, and read the rule's converters when called (through the
+    `self` they are bound to), so one compiled pair serves every app's copy of the rule. Tests only: a running
+    site creates its app once per process. Without the private method (another Werkzeug), nothing changes."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    compiled: dict = {}
+
+    def shared(self, append_unknown: bool = True):
+        try:
+            key = (self.rule, self.host if self.map.host_matching else self.subdomain, tuple(self._trace),
+                   tuple(sorted((self.defaults or {}).items())), append_unknown)
+            hash(key)
+        except TypeError:  # a default that cannot be a key: compile it afresh
+            return compile_builder(self, append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    shared.shared = True
+    Rule._compile_builder = shared
+
+
+_reuse_url_builders()
+
+
 class FreshGlobalsClient(FlaskClient):
     """A test client whose every request starts with an empty `g`, as a real request does.
 

@@ -213,6 +213,49 @@ def world_app(request, tmp_path, smtp_server):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="module")
+def shared_world_apps(tmp_path_factory, smtp_server):
+    """One app per database on its own copy of the world, made once and shared by the id tests: an id no row can
+    have is refused before anything is read or written, so those tests need no copy each. (Built lazily, and on
+    PostgreSQL only when a PostgreSQL test asks.)"""
+    apps, dropped = {}, []
+
+    def app_for(request, kind: str):
+        if kind not in apps:
+            overrides = {"DEV_MAIL_DIR": str(tmp_path_factory.mktemp("mail")), "RATELIMIT_ENABLED": False}
+            if kind == "sqlite":
+                path, world = request.getfixturevalue("sqlite_world")
+                copy = tmp_path_factory.mktemp("no-500-ids") / "copy.db"
+                shutil.copyfile(path, copy)
+                apps[kind] = make_app(f"sqlite:///{copy}", smtp_server.port, **overrides), world
+            else:
+                admin, base, template, world = request.getfixturevalue("postgres_world")
+                copy = f"ep_no_500_ids_{os.getpid()}_{time.monotonic_ns()}"
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"'))
+                dropped.append((admin, copy))
+                apps[kind] = make_app(f"{base}/{copy}", smtp_server.port, **overrides), world
+        return apps[kind]
+
+    yield app_for
+    for app, _ in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+    for admin, copy in dropped:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        admin.dispose()  # postgres_world may have been finished (and its engine disposed) before this
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def shared_world_app(request, shared_world_apps):
+    """The shared app of `shared_world_apps` for this database, with its app context pushed; yields (app, world)."""
+    app, world = shared_world_apps(request, request.param)
+    with app.app_context():
+        yield app, world
+        db.session.remove()
+
+
 # --- Requests -----------------------------------------------------------------------------------
 
 def _quote(value: str) -> str:
@@ -284,8 +327,8 @@ def test_no_generated_input_gives_a_server_error(world_app, rule):
 # --- The cases from the issue, on every id route ------------------------------------------------
 
 @pytest.mark.parametrize("rule", INT_RULES, ids=[r.rule for r in INT_RULES])
-def test_an_id_that_no_row_can_have_is_page_not_found_on_every_id_route(world_app, rule):
-    app, world = world_app
+def test_an_id_that_no_row_can_have_is_page_not_found_on_every_id_route(shared_world_app, rule):
+    app, world = shared_world_app
     client = app.test_client()
     for role in ("anonymous", "admin"):
         _act_as(client, world, role)
