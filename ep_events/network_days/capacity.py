@@ -4,7 +4,7 @@ agency), and the day's lock under which places are counted and taken."""
 
 
 from flask import current_app
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Integer, and_, case, cast, func, select, update
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistStatus
 from ep_events.extensions import db
@@ -31,38 +31,52 @@ def _taken():
 
 
 def _reserved(days: list[NetworkDay]):
-    """SQL, per `Event` row among `days`: the member agencies (for the day's membership year) whose membership
-    place on it is not named yet: each still holds one place.
+    """SQL for a SELECT from `Event` among `days`: (a function adding the joins it needs, the figure): per day, the
+    member agencies (for the day's membership year) whose membership place on it is not named yet: each still
+    holds one place.
 
-    Agencies that have named their place count only when they are members for the day's year (a place named under
-    an earlier membership, on a day since moved into another year, does not use up a membership it does not
-    hold). `membership_day_id` is set only on a confirmed membership place, one per agency and day; the
-    subclass's own table is read, with no join to `place`."""
-    year = case({d.id: membership_year_of(d) for d in days}, value=Event.id)  # worked out in UK time, in Python
-    members = select(func.count(Membership.id)).where(
-        Membership.programme_id == Event.programme_id, Membership.membership_year == year).scalar_subquery()
-    named_place = NetworkPlace.__table__.c
-    named = select(func.count()).select_from(
-        NetworkPlace.__table__.join(Membership, Membership.agency_id == named_place.agency_id)).where(
-        named_place.membership_day_id == Event.id, Membership.programme_id == Event.programme_id,
-        Membership.membership_year == year).scalar_subquery()
-    return members - named
+    Members are counted per programme and year, and named places per day, programme and year, once each for all
+    the days (grouped subqueries, read from the indexes alone), then joined to each day by its own year. Agencies
+    that have named their place count only when they are members for the day's year (a place named under an
+    earlier membership, on a day since moved into another year, does not use up a membership it does not hold).
+    `membership_day_id` is set only on a confirmed membership place, one per agency and day."""
+    years = {d.id: membership_year_of(d) for d in days}  # in UK time, worked out in Python
+    year = cast(case(years, value=Event.id), Integer)
+    programme_ids = {d.programme_id for d in days}
+    members = (select(Membership.programme_id, Membership.membership_year, func.count().label("number"))
+               .where(Membership.programme_id.in_(programme_ids), Membership.membership_year.in_(set(years.values())))
+               .group_by(Membership.programme_id, Membership.membership_year).subquery("members"))
+    # Named places: each day's from the index on (membership_day_id, agency_id), each agency's membership then looked
+    # up by the unique (programme, agency, year).
+    named_place = NetworkPlace.__table__.c  # the subclass's own table: no join to `place` is needed
+    named = select(func.count()).select_from(NetworkPlace.__table__).where(
+        named_place.membership_day_id == Event.id,
+        select(Membership.id).where(
+            Membership.agency_id == named_place.agency_id, Membership.programme_id == Event.programme_id,
+            Membership.membership_year == year).correlate_except(Membership).exists()).scalar_subquery()
 
+    def joined(query):
+        return (query.select_from(Event)
+                .outerjoin(members, and_(members.c.programme_id == Event.programme_id,
+                                         members.c.membership_year == year)))
 
-def _per_day(days: list[NetworkDay], figure) -> dict[int, int]:
-    if not days:
-        return {}
-    return dict(db.session.execute(select(Event.id, figure).where(Event.id.in_([d.id for d in days]))).all())
+    return joined, func.coalesce(members.c.number, 0) - named
 
 
 def places_taken(days: list[NetworkDay]) -> dict[int, int]:
     """Confirmed places per day id, in one statement."""
-    return _per_day(days, _taken())
+    if not days:
+        return {}
+    return dict(db.session.execute(select(Event.id, _taken()).where(Event.id.in_([d.id for d in days]))).all())
 
 
 def reserved_for_members(days: list[NetworkDay]) -> dict[int, int]:
     """Per day id, the places member agencies still hold (see `_reserved`), in one statement."""
-    return _per_day(days, _reserved(days)) if days else {}
+    if not days:
+        return {}
+    joined, reserved = _reserved(days)
+    return dict(db.session.execute(
+        joined(select(Event.id, reserved)).where(Event.id.in_([d.id for d in days]))).all())
 
 
 def offers_held(days: list[NetworkDay]) -> dict[int, dict[int, int]]:
@@ -87,7 +101,8 @@ def free_places_query(days: list[NetworkDay]):
     held = select(func.coalesce(func.sum(NetworkWaitlistEntry.quantity), 0)).where(
         NetworkWaitlistEntry.event_id == Event.id,
         NetworkWaitlistEntry.status == WaitlistStatus.OFFERED).scalar_subquery()
-    return (select(Event.id, func.coalesce(Event.capacity, 0) - _taken() - _reserved(days) - held)
+    joined, reserved = _reserved(days)
+    return (joined(select(Event.id, func.coalesce(Event.capacity, 0) - _taken() - reserved - held))
             .where(Event.id.in_([d.id for d in days])))
 
 

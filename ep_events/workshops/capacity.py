@@ -4,7 +4,7 @@ and taking a place."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ep_events.bookings.models import Event, Place, PlaceStatus, WaitlistEntry, WaitlistStatus
 from ep_events.extensions import db
@@ -44,26 +44,32 @@ def offers_held(workshops: list[Workshop]) -> dict[int, int]:
         .group_by(WorkshopWaitlistEntry.event_id)).all())
 
 
-def places_left_query(workshops: list[Workshop]):
-    """SQL, one SELECT of (workshop id, places left): capacity, less the confirmed registrations, less the places
-    offered to (and held for) people on the waiting list; below 0 means none left. The one rule for free places,
-    used by the public pages, the API, registering and the waiting list (through `places_left_for`), and read
-    with the other kinds' counts in one statement by the event finder."""
-    taken = select(func.count(Place.id)).where(
+# Capacity, less the confirmed registrations, less the places offered to (and held for) people on the waiting list;
+# below 0 means none left. Built once: the public list reads it on every request.
+_PLACES_LEFT = select(
+    Event.id,
+    func.coalesce(Event.capacity, 0)
+    - select(func.count(Place.id)).where(
         Place.event_id == Event.id, Place.kind == "workshop_registration",
         Place.status == PlaceStatus.CONFIRMED).scalar_subquery()
-    held = select(func.count(WaitlistEntry.id)).where(
+    - select(func.count(WaitlistEntry.id)).where(
         WaitlistEntry.event_id == Event.id, WaitlistEntry.kind == "workshop_waitlist_entry",
-        WaitlistEntry.status == WaitlistStatus.OFFERED).scalar_subquery()
-    return (select(Event.id, func.coalesce(Event.capacity, 0) - taken - held)
-            .where(Event.id.in_([w.id for w in workshops])))
+        WaitlistEntry.status == WaitlistStatus.OFFERED).scalar_subquery(),
+).where(Event.id.in_(bindparam("workshop_ids", expanding=True)))
+
+
+def places_left_query(workshops: list[Workshop]):
+    """SQL, one SELECT of (workshop id, places left): the one rule for free places, used by the public pages, the
+    API, registering and the waiting list (through `places_left_for`), and read with the other kinds' counts in
+    one statement by the event finder."""
+    return _PLACES_LEFT.params(workshop_ids=[w.id for w in workshops])
 
 
 def places_left_for(workshops: list[Workshop]) -> dict[int, int]:
     """Per workshop id, the places anyone may still take (never below 0), in one statement for any number."""
     if not workshops:
         return {}
-    left = dict(db.session.execute(places_left_query(workshops)).all())
+    left = dict(db.session.execute(_PLACES_LEFT, {"workshop_ids": [w.id for w in workshops]}).all())
     return {w.id: max(left.get(w.id, 0), 0) for w in workshops}
 
 
