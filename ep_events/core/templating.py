@@ -29,41 +29,5 @@ class EPTemplate(Template):
         return super()._get_default_module(ctx)
 
 
-
-
-# GOV.UK Frontend components whose markup follows from a few values only (the header, the menu, the phase banner):
-# each is rendered by its own macro once per distinct set of values and kept, as frozen markup, for this process.
-# Every page shows them; rendering them afresh was a third of a signed-in page's time. Bounded: the values are
-# links and labels from our own templates (a few dozen sets), never what a person typed.
-COMPONENT_CACHE_SIZE = 256
-
-
-def _frozen(value):
-    if isinstance(value, dict):
-        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(item) for item in value)
-    return value
-
-
 class EPEnvironment(Environment):
     template_class = EPTemplate
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._components: dict = {}
-        self.globals["component"] = self.component
-
-    def component(self, name: str, params: dict):
-        """The GOV.UK Frontend component `name` ("service-navigation") rendered with `params`, as its macro
-        renders it, from this process's copy when the same values were rendered before."""
-        key = (name, _frozen(params))
-        markup = self._components.get(key)
-        if markup is None:
-            macro = "govuk" + "".join(part.title() for part in name.split("-"))
-            module = self.get_template(f"govuk_frontend_jinja/components/{name}/macro.html").module
-            markup = getattr(module, macro)(params)
-            if len(self._components) >= COMPONENT_CACHE_SIZE:
-                self._components.clear()
-            self._components[key] = markup
-        return markup
