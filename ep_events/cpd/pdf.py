@@ -8,6 +8,7 @@ with the font's own widths and set with `text` (a document that needs the emoji 
 falls back to it).
 """
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
@@ -30,9 +31,17 @@ _RIGHT_TO_LEFT = {"R", "AL"}
 _STRONG = {"L", "R", "AL"}
 
 
+# Every character whose direction is right to left lies in these blocks (Hebrew to Arabic Extended, the
+# right-to-left mark, the Hebrew and Arabic presentation forms, and their supplementary planes; a test checks each
+# code point): only these are looked up, so a year's log in English is not read character by character in Python.
+_MAYBE_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def _right_to_left(text: str) -> bool:
     """Whether the text has a letter of a right-to-left script (Arabic, Hebrew, Syriac …)."""
-    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text)
+    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT
+               for character in _MAYBE_RIGHT_TO_LEFT.findall(text))
 
 
 def _starts_right_to_left(line: str) -> bool:

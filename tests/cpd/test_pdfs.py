@@ -56,3 +56,17 @@ def test_the_certificate_is_one_a4_page_and_renders(world, tmp_path):
     assert "This is to certify that" in page and f"/certificates/{certificate.code}" in page
     assert _right_edges_fit(data, tmp_path)
     assert render_page_one(data, "cpd-certificate-page-1").startswith(b"\x89PNG")
+
+
+def test_every_right_to_left_character_is_looked_up_and_no_other_direction_counts():
+    """The quick filter before the direction lookup passes every right-to-left code point Unicode has."""
+    import sys
+    import unicodedata
+
+    from ep_events.cpd import pdf
+
+    right_to_left = [chr(point) for point in range(sys.maxunicode + 1)
+                     if unicodedata.bidirectional(chr(point)) in ("R", "AL")]
+    assert len(right_to_left) > 1000 and all(pdf._MAYBE_RIGHT_TO_LEFT.match(c) for c in right_to_left)
+    assert all(pdf._right_to_left(f"Zoë’s team {c}") for c in right_to_left)
+    assert not pdf._right_to_left("Zoë’s team ✓ 😀 — ünïcödé, Ελληνικά, Русский, 中文, देवनागरी")
