@@ -171,25 +171,17 @@ def main() -> None:
             # is measured again with one client per worker, so that it is the page's own time, not the time spent
             # queueing behind fifteen other requests (the sixteen-client figure is printed beside it).
             # My bookings too, for comparison: its 16-client p95 is mostly queueing (see the README).
-            log(f"My bookings with {AGENCY_CLIENTS} clients (one per worker)")
-            if wrk.available():
-                mine_alone = in_turns(lambda path, seconds, warmup: wrk.run_wrk(
-                    port, path, seconds, AGENCY_CLIENTS, warmup=warmup, cookie=cookies[MY_BOOKINGS]),
-                    {"mine": MY_BOOKINGS}, rounds=3)["mine"]
-            else:
-                mine_alone = in_turns(lambda path, seconds, warmup: run_load(
-                    signed_in[:AGENCY_CLIENTS], path, seconds, warmup), {"mine": MY_BOOKINGS}, rounds=3)["mine"]
-            agency_alone = None
-            if agency_path:
-                log(f"the agency account page with {AGENCY_CLIENTS} clients (one per worker)")
+            def one_client_per_worker(name: str, path: str):
+                log(f"{name} with {AGENCY_CLIENTS} clients (one per worker)")
                 if wrk.available():
-                    agency_alone = in_turns(lambda path, seconds, warmup: wrk.run_wrk(
-                        port, path, seconds, AGENCY_CLIENTS, warmup=warmup, cookie=cookies[agency_path]),
-                        {"agency": agency_path}, rounds=3)["agency"]
-                else:
-                    agency_alone = in_turns(lambda path, seconds, warmup: run_load(
-                        agency_admin[:AGENCY_CLIENTS], path, seconds, warmup),
-                        {"agency": agency_path}, rounds=3)["agency"]
+                    return in_turns(lambda path, seconds, warmup: wrk.run_wrk(
+                        port, path, seconds, AGENCY_CLIENTS, warmup=warmup, cookie=cookies[path]),
+                        {name: path}, rounds=3)[name]
+                return in_turns(lambda path, seconds, warmup: run_load(
+                    sessions_for[path][:AGENCY_CLIENTS], path, seconds, warmup), {name: path}, rounds=3)[name]
+
+            mine_alone = one_client_per_worker("My bookings", MY_BOOKINGS)
+            agency_alone = one_client_per_worker("the agency account page", agency_path) if agency_path else None
             for session in anonymous + signed_in + agency_admin:
                 session.close()
             log(f"fetching a {seeded.feed_bookings}-booking personal calendar feed 50 times")
