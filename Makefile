@@ -17,7 +17,7 @@ run: setup
 
 # The two quick checks run first, so a style or layering slip fails in seconds rather than after the suite.
 # The suite runs on two processes (pytest-xdist; each has its own browser, mail catcher and, without
-# TEST_DATABASE_URL, its own throwaway PostgreSQL cluster): about 11 minutes on two cores (2,335 tests; three
+# TEST_DATABASE_URL, its own throwaway PostgreSQL cluster): 11 to 14 minutes on two cores (2,335 tests; three
 # processes were no quicker on this machine).
 # `make test PYTEST_ARGS=` runs it in one process; `PYTEST_ARGS="-n 0 tests/x"` runs part of it.
 PYTEST_ARGS ?= -n 2 --dist worksteal
