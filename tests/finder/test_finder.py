@@ -98,9 +98,10 @@ def test_every_programme_s_upcoming_events_are_listed_soonest_first_with_places_
 
 
 @pytest.mark.parametrize("database", ["app", pytest.param("pg_app", marks=pytest.mark.postgres)])
-def test_each_kind_counts_its_places_left_by_its_own_rule_in_one_statement(request, database):
+def test_each_kind_counts_its_places_left_by_its_own_rule_on_either_database(request, database):
     """Surgeries count bookable slots, Network Days and workshops their capacity less places taken and held: all
-    three in one UNION ALL, whose columns each database must accept from every kind alike."""
+    three read together in one UNION ALL (counted in the statements test below), whose columns each database
+    must accept from every kind alike."""
     app = request.getfixturevalue(database)
     world = _world()
     page = text_of(app.test_client().get("/events"))
